@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { createHttpApp, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import type { CatalogConfig } from './config/catalog-config';
+import type { CatalogDb } from './data/catalog-db';
+import { itemRepository } from './data/item-repository';
+import { reservationRepository } from './data/reservation-repository';
+import { itemService } from './domain/items';
+import { reservationService } from './domain/reservations';
+import { itemRoutes } from './routes/item-routes';
+import { reservationRoutes } from './routes/reservation-routes';
+
+export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/catalog.yaml');
+
+export interface CatalogApp extends HttpApp {
+  reservations: ReturnType<typeof reservationRepository>;
+}
+
+export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; logger: Logger; validateResponses?: boolean }): CatalogApp {
+  const { config, db } = deps;
+  const reservations = reservationRepository(db);
+  const routes = Router();
+  routes.use(itemRoutes(itemService(itemRepository(db)), config.ADMIN_TOKEN));
+  routes.use(reservationRoutes(
+    reservationService(reservations, { defaultSeconds: config.RESERVATION_TTL_SECONDS, maxSeconds: config.RESERVATION_MAX_TTL_SECONDS }),
+    config.SERVICE_TOKEN,
+  ));
+  const http = createHttpApp({
+    service: 'catalog',
+    logger: deps.logger,
+    openapi: loadOpenApiDocument(OPENAPI_FILE),
+    routes,
+    readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
+    bodyLimit: config.BODY_LIMIT,
+    validateResponses: deps.validateResponses,
+  });
+  return { ...http, reservations };
+}

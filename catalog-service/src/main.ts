@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { runService, startPeriodicTask } from 'service-platform';
+import { buildCatalogApp } from './app';
+import { catalogConfigSchema } from './config/catalog-config';
+import { createCatalogDb } from './data/catalog-db';
+import { seedCatalog } from './seed';
+
+void runService({
+  name: 'catalog',
+  configSchema: catalogConfigSchema,
+  migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
+  connect: (url, config) => createCatalogDb(url, config.DB_POOL_SIZE),
+  seed: seedCatalog,
+  start({ config, db, logger }) {
+    const http = buildCatalogApp({ config, db, logger });
+    const sweeper = startPeriodicTask('reservation expiry', () => http.reservations.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger);
+    void sweeper.runNow();
+    return { http, stop: () => sweeper.stop() };
+  },
+});

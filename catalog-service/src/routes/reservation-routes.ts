@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { requireBearer } from 'service-platform';
+import type { Reservation } from '../data/reservation-repository';
+import type { ReservationService } from '../domain/reservations';
+
+const toDto = (r: Reservation) => ({
+  id: r.id,
+  status: r.status,
+  lines: r.lines,
+  totalCents: r.totalCents,
+  currency: r.currency,
+  expiresAt: r.expiresAt.toISOString(),
+});
+
+export function reservationRoutes(reservations: ReservationService, serviceToken: string | undefined): Router {
+  const router = Router();
+  router.use('/reservations', requireBearer(serviceToken, 'SERVICE_TOKEN'));
+  router.get('/reservations/:reservationId', async (req, res) => {
+    res.json(toDto(await reservations.get(req.params.reservationId)));
+  });
+  router.put('/reservations/:reservationId', async (req, res) => {
+    const { reservation, created } = await reservations.reserve(req.params.reservationId, req.body);
+    res.status(created ? 201 : 200).json(toDto(reservation));
+  });
+  router.post('/reservations/:reservationId/confirm', async (req, res) => {
+    res.json(toDto(await reservations.confirm(req.params.reservationId)));
+  });
+  router.post('/reservations/:reservationId/release', async (req, res) => {
+    await reservations.release(req.params.reservationId);
+    res.status(204).end();
+  });
+  return router;
+}

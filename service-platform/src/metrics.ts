@@ -1,0 +1,31 @@
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export interface HttpMetrics {
+  registry: Registry;
+  middleware: RequestHandler;
+}
+
+/** The route template ("/items/:sku"), never the raw path, so labels stay few. */
+const routeOf = (req: Parameters<RequestHandler>[0]): string =>
+  req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+
+/** A registry per app (tests run several apps in one process) with RED metrics for HTTP. */
+export function createHttpMetrics(service: string): HttpMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Duration of HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => end({ method: req.method, route: routeOf(req), status: String(res.statusCode) }));
+    next();
+  };
+  return { registry, middleware };
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import { type BaseConfig, ConfigError, loadConfig } from './config';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import type { HttpApp } from './http-app';
+import { createLogger, type Logger } from './logger';
+import { applyMigrations } from './migrations';
+import { gracefulShutdown } from './shutdown';
+
+export interface ServiceConfig extends BaseConfig {
+  PORT: number;
+}
+
+export interface Disconnectable {
+  $disconnect(): Promise<void>;
+}
+
+export interface ServiceDefinition<C extends ServiceConfig, D extends Disconnectable> {
+  /** "catalog", "account", "order": names the logs, the metrics and the embedded database. */
+  name: string;
+  configSchema: z.ZodType<C>;
+  migrationsDir: string;
+  connect(databaseUrl: string, config: C): D;
+  seed?(db: D, logger: Logger): Promise<void>;
+  /** Builds the HTTP app and starts background work; `stop` ends that work on shutdown. */
+  start(deps: { config: C; db: D; logger: Logger }): { http: HttpApp; stop?: () => Promise<void> };
+}
+
+/**
+ * Start-up common to every service: config (fail fast), database (DATABASE_URL, or an embedded
+ * PostgreSQL under DATA_DIR), migrations, demo data, HTTP, and graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function runService<C extends ServiceConfig, D extends Disconnectable>(def: ServiceDefinition<C, D>): Promise<void> {
+  let config: C;
+  try {
+    config = loadConfig(def.configSchema);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${def.name}-service: ${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger(`${def.name}-service`, config.LOG_LEVEL);
+  for (const key of ['ADMIN_TOKEN', 'SERVICE_TOKEN'] as const) {
+    if (!config[key]) logger.warn(`${key} is not set: the operations it guards are open to anyone (refused in production)`);
+  }
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(path.join(config.DATA_DIR, `${def.name}-postgres`));
+  const databaseUrl = config.DATABASE_URL ?? embedded!.urlFor(def.name);
+  if (embedded) logger.info({ databaseUrl }, 'no DATABASE_URL given: using an embedded PostgreSQL');
+  await ensureDatabase(databaseUrl);
+  if (config.MIGRATE_ON_START) await applyMigrations(databaseUrl, def.migrationsDir, logger);
+  const db = def.connect(databaseUrl, config);
+  if (config.SEED_DEMO_DATA && def.seed) await def.seed(db, logger);
+  const { http, stop } = def.start({ config, db, logger });
+  const server = http.app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const shutdown = gracefulShutdown({
+    server,
+    health: http.health,
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    resources: [async () => stop?.(), () => db.$disconnect(), async () => embedded?.stop()],
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
+  }
+  const { port } = server.address() as { port: number };
+  logger.info({ port }, `${def.name}-service listening on http://localhost:${port} (Swagger UI: http://localhost:${port}/docs)`);
+}
