@@ -56,7 +56,8 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    // Parameters are always coerced from strings; bodies never are ("100" is not a number).
+    validateRequests: { allowUnknownQueryParameters: false },
     validateResponses: opts.validateResponses ? { removeAdditional: false } : false,
     validateSecurity: false,
     validateFormats: true,

@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['<rootDir>/*/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  // @swc/jest compiles TypeScript to CommonJS; type-checking is `npm run typecheck`'s job.
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  globalSetup: '<rootDir>/test-support/global-setup.js',
+  globalTeardown: '<rootDir>/test-support/global-teardown.js',
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};
