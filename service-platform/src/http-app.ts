@@ -57,7 +57,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,
     // Parameters are always coerced from strings; bodies never are ("100" is not a number).
-    validateRequests: { allowUnknownQueryParameters: false },
+    validateRequests: { allowUnknownQueryParameters: false, allErrors: true },
     validateResponses: opts.validateResponses ? { removeAdditional: false } : false,
     validateSecurity: false,
     validateFormats: true,

@@ -1,0 +1,119 @@
+// The shared platform's behaviour, shown on a real service over real HTTP.
+import { Client } from 'pg';
+import { type CatalogUnderTest, startCatalog } from './catalog-harness';
+
+describe('Shared platform on the Catalog', () => {
+  let catalog: CatalogUnderTest;
+  beforeAll(async () => {
+    catalog = await startCatalog();
+  });
+  afterAll(() => catalog.close());
+
+  test('when a body is not valid, then it is 400 problem+json naming each bad field', async () => {
+    const res = await catalog.call('PUT', '/items/SOME-SKU', { name: '', priceCents: 'ten', currency: 'EUR' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'urn:problem-type:validation_failed', title: expect.any(String), status: 400, code: 'validation_failed', instance: '/items/SOME-SKU' });
+    const fields = res.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.priceCents', 'body.stock']));
+  });
+
+  test('when the body is not JSON, then it is 400 malformed_body', async () => {
+    const res = await request('PUT', '/items/SOME-SKU', '{"name":', 'application/json');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('malformed_body');
+  });
+
+  test('when the content type is not JSON, then it is 415 problem+json', async () => {
+    const res = await request('PUT', '/items/SOME-SKU', 'name=x', 'text/plain');
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('unsupported_media_type');
+  });
+
+  test('when the body is larger than the limit, then it is 413 problem+json', async () => {
+    const res = await request('PUT', '/items/SOME-SKU', JSON.stringify({ name: 'x'.repeat(200_000), priceCents: 1, currency: 'EUR', stock: 1 }), 'application/json');
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+
+  test('when a route does not exist, then it is 404 problem+json', async () => {
+    const res = await catalog.call('GET', '/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'route_not_found', status: 404 });
+  });
+
+  test('when a method is not allowed on a route, then it is 405 problem+json', async () => {
+    const res = await catalog.call('DELETE', '/items/SOME-SKU');
+    expect(res.status).toBe(405);
+    expect(res.body.code).toBe('method_not_allowed');
+  });
+
+  test('when a query parameter is unknown or out of range, then it is 400', async () => {
+    expect((await catalog.call('GET', '/items?limit=0')).body.code).toBe('validation_failed');
+    expect((await catalog.call('GET', '/items?colour=red')).status).toBe(400);
+  });
+
+  test('when / readyz and /livez are asked, then both answer up with the database reachable', async () => {
+    expect(await catalog.call('GET', '/livez')).toMatchObject({ status: 200, body: { status: 'alive' } });
+    expect(await catalog.call('GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'up' } } });
+  });
+
+  test('when requests were served, then /metrics has http_request_duration_seconds by route template and status', async () => {
+    await catalog.call('GET', '/items/METRIC-SKU');
+    const res = await fetch(`${catalog.baseUrl}/metrics`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/items\/:sku"[^}]*status="404"[^}]*\} [1-9]/);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  test('when /openapi.json and /docs are asked, then the document and Swagger UI are served', async () => {
+    const doc = await catalog.call('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body).toMatchObject({ openapi: '3.1.0', info: { title: 'Catalog service' } });
+    expect(Object.keys(doc.body.paths)).toContain('/reservations/{reservationId}');
+    const ui = await fetch(`${catalog.baseUrl}/docs/`);
+    const html = await ui.text();
+    expect(ui.status).toBe(200);
+    expect(html).toContain('swagger-ui');
+    expect(html).not.toMatch(/https?:\/\/(unpkg|cdn|cdnjs)/); // served offline
+    const init = await (await fetch(`${catalog.baseUrl}/docs/swagger-ui-init.js`)).text();
+    expect(init).toContain('"validatorUrl": null');
+  });
+
+  test('when a request carries X-Request-Id, then the answer carries the same id; otherwise a new one', async () => {
+    const given = await fetch(`${catalog.baseUrl}/livez`, { headers: { 'x-request-id': 'req-abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('req-abc-123');
+    const made = await fetch(`${catalog.baseUrl}/livez`);
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('when the caller\'s time budget is already spent, then it is 503 with Retry-After', async () => {
+    const res = await catalog.call('GET', '/items', undefined, { 'x-request-budget-ms': '0' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+  });
+
+  test('when the code throws an unexpected error, then it is 500 problem+json without a stack', async () => {
+    // A real fault: the table the route reads is gone.
+    const pg = new Client({ connectionString: catalog.databaseUrl });
+    await pg.connect();
+    await pg.query('ALTER TABLE items RENAME TO items_gone');
+    try {
+      const res = await catalog.call('GET', '/items');
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toEqual({ type: 'urn:problem-type:internal_error', title: 'Internal server error', status: 500, detail: expect.any(String), instance: '/items', code: 'internal_error' });
+      expect(JSON.stringify(res.body)).not.toMatch(/items_gone|at .*\.ts|prisma/i);
+    } finally {
+      await pg.query('ALTER TABLE items_gone RENAME TO items');
+      await pg.end();
+    }
+  });
+
+  async function request(method: string, path: string, body: string, contentType: string) {
+    const res = await fetch(`${catalog.baseUrl}${path}`, { method, body, headers: { 'content-type': contentType } });
+    return { status: res.status, body: (await res.json()) as { code: string } };
+  }
+});

@@ -1,0 +1,55 @@
+// Starts the Catalog as a real process the way `npm start -w catalog-service` does, with no
+// DATABASE_URL: it must bring up its own embedded PostgreSQL, migrate, seed and serve; SIGTERM
+// must then stop it cleanly.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from 'service-platform';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+async function waitForReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('service did not become ready');
+}
+
+describe('Catalog started on its own with no DATABASE_URL', () => {
+  let child: ChildProcess | undefined;
+  let output = '';
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  test('when started, then it serves the demo items from an embedded PostgreSQL, and SIGTERM stops it with exit code 0', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'catalog-standalone-'));
+    chmodSync(dataDir, 0o755); // the embedded server runs as the postgres OS user
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' };
+    delete env.DATABASE_URL;
+    child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: path.join(ROOT, 'catalog-service'), env });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    const url = `http://127.0.0.1:${port}`;
+    await waitForReady(url, child, 40_000);
+
+    const items = (await (await fetch(`${url}/items`)).json()) as { items: Array<{ sku: string }> };
+    expect(items.items.map((i) => i.sku)).toContain('COFFEE-1KG');
+    expect(output).toContain('using an embedded PostgreSQL');
+    expect(output).toContain(`Swagger UI: http://localhost:${port}/docs`);
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"stopped"');
+  }, 60_000);
+});

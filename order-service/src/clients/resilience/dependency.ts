@@ -1,0 +1,154 @@
+import CircuitBreaker from 'opossum';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { Bulkhead } from './bulkhead';
+import type { Deadline } from './deadline';
+import { DependencyUnavailable } from './dependency-unavailable';
+import { backoffMs, isTimeout, isTransient, type RetryPolicy } from './retry-policy';
+
+export interface BreakerPolicy {
+  errorThresholdPercentage: number;
+  volumeThreshold: number;
+  resetTimeoutMs: number;
+  rollingWindowMs: number;
+}
+
+export interface DependencyPolicy {
+  breaker: BreakerPolicy;
+  retry: RetryPolicy;
+  maxConcurrent: number;
+}
+
+/** One attempt: gets the signal and timeout that the deadline leaves. */
+export type Attempt<T> = (signal: AbortSignal, timeoutMs: number) => Promise<T>;
+
+export interface DependencySnapshot {
+  name: string;
+  state: 'closed' | 'open' | 'half-open';
+  nextAttemptAt: string | null;
+  inFlight: number;
+  maxConcurrent: number;
+  stats: { successes: number; failures: number; timeouts: number; rejections: number };
+}
+
+/** Below this, a call cannot usefully start: answer 503 now rather than time out later. */
+const MIN_USEFUL_BUDGET_MS = 5;
+const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** One set of dependency metrics per registry, labelled by dependency. */
+function dependencyMetrics(registry: Registry) {
+  const calls = (registry.getSingleMetric('order_dependency_calls_total') as Counter<'dependency' | 'outcome'> | undefined) ??
+    new Counter({
+      name: 'order_dependency_calls_total',
+      help: 'Calls to each dependency by outcome (success, failure, timeout, rejected)',
+      labelNames: ['dependency', 'outcome'] as const,
+      registers: [registry],
+    });
+  const state = (registry.getSingleMetric('order_dependency_breaker_state') as Gauge<'dependency'> | undefined) ??
+    new Gauge({
+      name: 'order_dependency_breaker_state',
+      help: 'Circuit breaker state per dependency: 0 closed, 1 half-open, 2 open',
+      labelNames: ['dependency'] as const,
+      registers: [registry],
+    });
+  return { calls, state };
+}
+
+/**
+ * Everything between Order and one service it depends on: a bulkhead, an opossum circuit breaker
+ * (one per dependency, counting failures, never 4xx answers, which are returned not thrown), and
+ * retries with full-jitter backoff for transient failures, all inside the request's deadline.
+ */
+export class Dependency {
+  private readonly breaker: CircuitBreaker<[Attempt<unknown>, AbortSignal, number], unknown>;
+  private readonly bulkhead: Bulkhead;
+  private openedAt = 0;
+  private readonly calls: Counter<'dependency' | 'outcome'>;
+  private readonly stateGauge: Gauge<'dependency'>;
+
+  constructor(readonly name: string, private readonly policy: DependencyPolicy, registry: Registry) {
+    this.bulkhead = new Bulkhead(policy.maxConcurrent);
+    this.breaker = new CircuitBreaker((attempt: Attempt<unknown>, signal: AbortSignal, timeoutMs: number) => attempt(signal, timeoutMs), {
+      name,
+      timeout: false, // the deadline bounds every call; a second clock would only disagree
+      errorThresholdPercentage: policy.breaker.errorThresholdPercentage,
+      volumeThreshold: policy.breaker.volumeThreshold,
+      resetTimeout: policy.breaker.resetTimeoutMs,
+      rollingCountTimeout: policy.breaker.rollingWindowMs,
+    });
+    this.breaker.on('open', () => (this.openedAt = Date.now()));
+    const metrics = dependencyMetrics(registry);
+    this.calls = metrics.calls;
+    this.stateGauge = metrics.state;
+    this.stateGauge.set({ dependency: name }, STATE_VALUE.closed);
+    const track = () => this.stateGauge.set({ dependency: name }, STATE_VALUE[this.state()]);
+    this.breaker.on('open', track);
+    this.breaker.on('halfOpen', track);
+    this.breaker.on('close', track);
+  }
+
+  state(): DependencySnapshot['state'] {
+    if (this.breaker.opened) return 'open';
+    return this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  private retryAfterSeconds(): number {
+    if (!this.breaker.opened) return 1;
+    return Math.max(1, Math.ceil((this.openedAt + this.policy.breaker.resetTimeoutMs - Date.now()) / 1000));
+  }
+
+  /**
+   * Runs `attempt` through bulkhead, breaker and retries. Only pass `retrySafe: true` for calls
+   * that are idempotent (every saga call is: each is keyed by the order id).
+   */
+  async call<T>(deadline: Deadline, attempt: Attempt<T>, retrySafe: boolean): Promise<T> {
+    if (!this.bulkhead.tryEnter()) {
+      this.calls.inc({ dependency: this.name, outcome: 'rejected' });
+      throw new DependencyUnavailable(this.name, 'bulkhead_full', 1);
+    }
+    try {
+      return await this.withRetries(deadline, attempt, retrySafe);
+    } finally {
+      this.bulkhead.leave();
+    }
+  }
+
+  private async withRetries<T>(deadline: Deadline, attempt: Attempt<T>, retrySafe: boolean): Promise<T> {
+    for (let n = 0; ; n++) {
+      if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1);
+      try {
+        const result = (await this.breaker.fire(attempt as Attempt<unknown>, deadline.signal(), deadline.remainingMs())) as T;
+        this.calls.inc({ dependency: this.name, outcome: 'success' });
+        return result;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EOPENBREAKER') {
+          this.calls.inc({ dependency: this.name, outcome: 'rejected' });
+          throw new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds());
+        }
+        this.calls.inc({ dependency: this.name, outcome: isTimeout(err) ? 'timeout' : 'failure' });
+        const delay = backoffMs(this.policy.retry, n);
+        const canRetry = retrySafe && isTransient(err) && n + 1 < this.policy.retry.maxAttempts;
+        if (!canRetry || delay + MIN_USEFUL_BUDGET_MS >= deadline.remainingMs()) {
+          throw new DependencyUnavailable(this.name, deadline.remainingMs() < MIN_USEFUL_BUDGET_MS ? 'budget_exhausted' : 'failed', this.retryAfterSeconds());
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  snapshot(): DependencySnapshot {
+    const s = this.breaker.stats;
+    const state = this.state();
+    return {
+      name: this.name,
+      state,
+      nextAttemptAt: state === 'open' ? new Date(this.openedAt + this.policy.breaker.resetTimeoutMs).toISOString() : null,
+      inFlight: this.bulkhead.inFlight,
+      maxConcurrent: this.bulkhead.max,
+      stats: { successes: s.successes, failures: s.failures, timeouts: s.timeouts, rejections: s.rejects },
+    };
+  }
+
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+}

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { runService, startPeriodicTask } from 'service-platform';
+import { buildOrderApp } from './app';
+import { orderConfigSchema } from './config/order-config';
+import { createOrderDb } from './data/order-db';
+import { orderRepository } from './data/order-repository';
+
+void runService({
+  name: 'order',
+  configSchema: orderConfigSchema,
+  migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
+  connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE),
+  start({ config, db, logger }) {
+    const http = buildOrderApp({ config, db, logger });
+    const recovery = startPeriodicTask('order recovery', () => http.recovery.runOnce(), config.RECOVERY_INTERVAL_SECONDS * 1000, logger);
+    const keys = startPeriodicTask('idempotency key purge', () => orderRepository(db).purgeExpiredKeys(), 60_000, logger);
+    void recovery.runNow(); // at start-up: orders a previous process left pending
+    return {
+      http,
+      stop: async () => {
+        await Promise.all([recovery.stop(), keys.stop()]);
+        http.dependencies.forEach((d) => d.shutdown());
+      },
+    };
+  },
+});

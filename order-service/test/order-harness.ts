@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import nock from 'nock';
+import { createLogger, loadConfig } from 'service-platform';
+import { listen, request } from '../../test-support/http';
+import { createTestDatabase } from '../../test-support/test-database';
+import { buildOrderApp } from '../src/app';
+import { type OrderConfig, orderConfigSchema } from '../src/config/order-config';
+import { createOrderDb } from '../src/data/order-db';
+import { ACCOUNT_URL, CATALOG_URL } from './fake-dependencies';
+
+export const MIGRATIONS = path.resolve(__dirname, '../prisma/migrations');
+
+/** Only loopback (the app under test, PostgreSQL) may be reached; the rest is nock. */
+export function isolateNetwork(): void {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+}
+
+export const ORDER = { accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 2 }, { sku: 'MUG-CERAMIC', quantity: 1 }] };
+
+/** The real Order over real HTTP on an ephemeral port, on its own fresh database. */
+export async function startOrder(env: Record<string, string> = {}) {
+  const databaseUrl = await createTestDatabase('order', MIGRATIONS);
+  const config: OrderConfig = loadConfig(orderConfigSchema, {
+    NODE_ENV: 'test', CATALOG_URL, ACCOUNT_URL, RETRY_BASE_DELAY_MS: '5', RETRY_MAX_DELAY_MS: '20', ...env,
+  });
+  const db = createOrderDb(databaseUrl, 20);
+  const app = buildOrderApp({ config, db, logger: createLogger('order-test', process.env.TEST_LOG_LEVEL ?? 'silent'), validateResponses: true });
+  const server = await listen(app.app);
+  const call = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => request(server.baseUrl, method, p, { body, headers });
+  return {
+    ...server,
+    app,
+    db,
+    databaseUrl,
+    call,
+    placeOrder: (body: unknown = ORDER, key: string = randomUUID()) => call('POST', '/orders', body, { 'idempotency-key': key }),
+    async close() {
+      app.dependencies.forEach((d) => d.shutdown());
+      await server.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+export type OrderUnderTest = Awaited<ReturnType<typeof startOrder>>;
