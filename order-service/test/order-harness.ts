@@ -13,8 +13,16 @@ export const MIGRATIONS = path.resolve(__dirname, '../prisma/migrations');
 
 /** Only loopback (the app under test, PostgreSQL) may be reached; the rest is nock. */
 export function isolateNetwork(): void {
+  if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+}
+
+/** nock patches Node's http for the whole worker process: undo it before the next test file. */
+export function restoreNetwork(): void {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore();
 }
 
 export const ORDER = { accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 2 }, { sku: 'MUG-CERAMIC', quantity: 1 }] };

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { installFakes, problem, type Fakes } from './fake-dependencies';
-import { isolateNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
+import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
 
 describe('POST /orders: pricing and refusals', () => {
   let order: OrderUnderTest;
@@ -13,7 +13,10 @@ describe('POST /orders: pricing and refusals', () => {
     fakes = installFakes();
   });
   afterEach(() => nock.cleanAll());
-  afterAll(() => order.close());
+  afterAll(async () => {
+    await order.close();
+    restoreNetwork();
+  });
 
   test('when the order is placed, then it is 201 priced from the Catalog reservation, and both commitments are confirmed', async () => {
     const res = await order.placeOrder();

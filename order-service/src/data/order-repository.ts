@@ -95,12 +95,25 @@ export function orderRepository(db: OrderDb) {
     /** The point of no return, recorded before the first confirmation is sent. */
     markCommitting: (id: string) => update(id, { status: 'pending' }, { step: 'committing' }),
 
-    /** pending → final, once: false if someone (a recovery worker) decided the order first. */
-    finish: (id: string, status: Exclude<OrderStatus, 'pending'>, problem: StoredProblem | null, compensationPending: boolean) =>
-      update(id, { status: 'pending' }, {
-        status, step: 'done', compensationPending, leaseUntil: null,
-        problem: problem === null ? undefined : (problem as unknown as Prisma.InputJsonValue),
-      }),
+    /**
+     * pending → final, once: null if the order was decided already (by a recovery worker) or, for
+     * `beforeCommit`, if it has passed the point of no return. Returns the order as it now is.
+     */
+    async finish(id: string, status: Exclude<OrderStatus, 'pending'>, problem: StoredProblem | null, compensationPending: boolean, beforeCommit = false) {
+      try {
+        const row = await db.order.update({
+          where: { id, status: 'pending', ...(beforeCommit ? { step: 'started' } : {}) },
+          data: {
+            status, step: 'done', compensationPending, leaseUntil: null, updatedAt: new Date(),
+            problem: problem === null ? undefined : (problem as unknown as Prisma.InputJsonValue),
+          },
+        });
+        return toRecord(row);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'P2025') return null; // no pending order matched
+        throw err;
+      }
+    },
 
     markCompensated: (id: string) => update(id, {}, { compensationPending: false, leaseUntil: null }),
 

@@ -41,11 +41,13 @@ export interface SagaPolicy {
 export function orderSaga(deps: { orders: OrderRepository; catalog: CatalogClient; account: AccountClient; policy: SagaPolicy; logger: Logger }) {
   const { orders, catalog, account, policy, logger } = deps;
 
-  async function end(order: OrderRecord, status: 'rejected' | 'failed', problem: StoredProblem, deadline: Deadline | null) {
-    await orders.finish(order.id, status, problem, true);
+  /** Ends the order and releases both commitments: awaited within `deadline`, else in the background. */
+  async function end(order: OrderRecord, status: 'rejected' | 'failed', problem: StoredProblem, deadline: Deadline | null, beforeCommit = false) {
+    const finished = await orders.finish(order.id, status, problem, true, beforeCommit);
+    if (!finished) return (await orders.find(order.id))!; // decided elsewhere, or past the point of no return
     if (deadline) await compensate(order.id, deadline);
     else void compensate(order.id, Deadline.after(policy.compensationBudgetMs));
-    return (await orders.find(order.id))!;
+    return finished;
   }
 
   /** Releases both commitments (each is idempotent and succeeds for an id never used). */
@@ -73,8 +75,7 @@ export function orderSaga(deps: { orders: OrderRepository; catalog: CatalogClien
       logger.error({ orderId: order.id, problem: captured.problem }, 'stock confirmed but the credit hold expired: needs attention');
       return end(order, 'failed', commitmentExpired('credit hold'), null);
     }
-    await orders.finish(order.id, 'confirmed', null, false);
-    return (await orders.find(order.id))!;
+    return (await orders.finish(order.id, 'confirmed', null, false)) ?? (await orders.find(order.id))!;
   }
 
   async function reserveAndHold(order: OrderRecord, deadline: Deadline): Promise<OrderRecord> {
@@ -96,12 +97,10 @@ export function orderSaga(deps: { orders: OrderRepository; catalog: CatalogClien
     throw unexpectedRefusal(dependency, problem);
   }
 
+  /** A dependency is unavailable: fail and release, unless past the point of no return (then recovery finishes). */
   async function failed(order: OrderRecord, err: DependencyUnavailable): Promise<OrderRecord> {
-    const current = (await orders.find(order.id))!;
-    // Past the point of no return nothing is released: the recovery worker completes the order.
-    if (current.step === 'committing') return current;
-    logger.warn({ orderId: order.id, dependency: err.dependency, reason: err.reason }, 'order failed: dependency unavailable');
-    return end(order, 'failed', unavailableProblem(err), null);
+    logger.warn({ orderId: order.id, dependency: err.dependency, reason: err.reason }, 'dependency unavailable');
+    return end(order, 'failed', unavailableProblem(err), null, true);
   }
 
   return {

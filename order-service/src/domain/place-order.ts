@@ -22,9 +22,12 @@ const hashRequest = (req: OrderRequest) =>
  * answered (built from the stored order, so nothing is charged again); the same key with another
  * body is 422; while the first request is still running, 409.
  */
+/** Kept back from the budget to record the outcome and answer, so the answer comes within the budget. */
+const ANSWER_RESERVE_MS = 25;
+
 export function placeOrderUseCase(deps: { orders: OrderRepository; saga: OrderSaga; budgetMs: number; keyTtlSeconds: number }) {
   return async function placeOrder(idempotencyKey: string, request: OrderRequest): Promise<OrderResponse> {
-    const deadline = Deadline.after(deps.budgetMs);
+    const deadline = Deadline.after(deps.budgetMs - ANSWER_RESERVE_MS);
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const { claimed, order } = await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, deps.keyTtlSeconds);
