@@ -1,0 +1,68 @@
+// The three real services over real HTTP, each on its own real database, with credentials set.
+import { randomUUID } from 'node:crypto';
+import { type AccountUnderTest, startAccount } from '../../account-service/test/account-harness';
+import { type CatalogUnderTest, startCatalog } from '../../catalog-service/test/catalog-harness';
+import { type OrderUnderTest, startOrder } from './order-harness';
+
+const TOKENS = { ADMIN_TOKEN: 'e2e-admin-token-0000001', SERVICE_TOKEN: 'e2e-service-token-00001' };
+const admin = { authorization: `Bearer ${TOKENS.ADMIN_TOKEN}` };
+
+describe('Placing orders end to end', () => {
+  let catalog: CatalogUnderTest;
+  let account: AccountUnderTest;
+  let order: OrderUnderTest;
+  beforeAll(async () => {
+    [catalog, account] = await Promise.all([startCatalog(TOKENS), startAccount(TOKENS)]);
+    order = await startOrder({ ...TOKENS, CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
+    expect((await catalog.call('PUT', '/items/E2E-TEA', { name: 'Tea', priceCents: 1500, currency: 'EUR', stock: 10 }, admin)).status).toBe(201);
+    expect((await account.call('PUT', '/accounts/e2e-dora', { name: 'Dora', currency: 'EUR', creditLimitCents: 10_000 }, admin)).status).toBe(201);
+  });
+  afterAll(async () => {
+    await order.close();
+    await Promise.all([catalog.close(), account.close()]);
+  });
+
+  const place = (quantity: number) =>
+    order.call('POST', '/orders', { accountId: 'e2e-dora', lines: [{ sku: 'E2E-TEA', quantity }] }, { 'idempotency-key': randomUUID() });
+  const stock = async () => (await catalog.call('GET', '/items/E2E-TEA')).body.stock;
+  const credit = async () => (await account.call('GET', '/accounts/e2e-dora')).body;
+
+  test('when orders are placed, refused for credit and for stock, then stock and credit match the confirmed orders', async () => {
+    const ok = await place(3);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ status: 'confirmed', totalCents: 4500, currency: 'EUR', lines: [{ sku: 'E2E-TEA', quantity: 3, unitPriceCents: 1500, lineTotalCents: 4500 }] });
+    expect(await stock()).toBe(7);
+    expect(await credit()).toMatchObject({ usedCents: 4500, heldCents: 0, availableCreditCents: 5500 });
+
+    const noCredit = await place(4); // 6000 > 5500
+    expect(noCredit.status).toBe(409);
+    expect(noCredit.body.code).toBe('insufficient_credit');
+    expect(await stock()).toBe(7); // the reservation was released
+    expect(await credit()).toMatchObject({ usedCents: 4500, heldCents: 0 });
+
+    const noStock = await place(8);
+    expect(noStock.status).toBe(409);
+    expect(noStock.body.code).toBe('out_of_stock');
+    expect(await credit()).toMatchObject({ usedCents: 4500, heldCents: 0 });
+
+    const confirmed = (await order.call('GET', '/orders?accountId=e2e-dora&status=confirmed')).body.items;
+    const units = confirmed.reduce((n: number, o: { lines: Array<{ quantity: number }> }) => n + o.lines[0].quantity, 0);
+    const charged = confirmed.reduce((n: number, o: { totalCents: number }) => n + o.totalCents, 0);
+    expect(10).toBe((await stock()) + units);
+    expect((await credit()).usedCents).toBe(charged);
+    expect((await order.call('GET', '/orders?accountId=e2e-dora&status=rejected')).body.items).toHaveLength(2);
+  });
+
+  test('when Order calls with a wrong service token, then the order fails with 503 and nothing is held', async () => {
+    const wrong = await startOrder({ SERVICE_TOKEN: 'not-the-right-token-000', CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
+    try {
+      const before = await stock();
+      const res = await wrong.call('POST', '/orders', { accountId: 'e2e-dora', lines: [{ sku: 'E2E-TEA', quantity: 1 }] }, { 'idempotency-key': randomUUID() });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'catalog' });
+      expect(await stock()).toBe(before);
+    } finally {
+      await wrong.close();
+    }
+  });
+});

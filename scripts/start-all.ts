@@ -1,0 +1,75 @@
+// `npm start`: the whole system on one machine with nothing installed but Node. One PostgreSQL
+// (DATABASE_URL's server, or an embedded one under .data/postgres), a database per service, and
+// the three services as child processes, each applying its migrations and seeding demo data.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { ensureDatabase, type EmbeddedPostgres, startEmbeddedPostgres } from 'service-platform';
+
+const ROOT = path.resolve(__dirname, '..');
+const SERVICES = [
+  { name: 'catalog', port: 3001 },
+  { name: 'account', port: 3002 },
+  { name: 'order', port: 3000 },
+] as const;
+
+function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedPostgres | undefined;
+  let server = process.env.DATABASE_URL;
+  if (!server) {
+    embedded = await startEmbeddedPostgres(path.join(ROOT, '.data', 'postgres'));
+    server = embedded.urlFor('postgres');
+    console.log(`embedded PostgreSQL started (data in .data/postgres): ${server}`);
+  }
+  const children: ChildProcess[] = [];
+  for (const svc of SERVICES) {
+    const url = databaseUrl(server, svc.name);
+    await ensureDatabase(url);
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+      cwd: path.join(ROOT, `${svc.name}-service`),
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: process.env[`${svc.name.toUpperCase()}_PORT`] ?? String(svc.port),
+        CATALOG_URL: process.env.CATALOG_URL ?? 'http://localhost:3001',
+        ACCOUNT_URL: process.env.ACCOUNT_URL ?? 'http://localhost:3002',
+      },
+    });
+    children.push(child);
+  }
+  console.log([
+    '',
+    'Order placement reference: starting three services',
+    '  order    http://localhost:3000   Swagger UI: http://localhost:3000/docs',
+    '  catalog  http://localhost:3001   Swagger UI: http://localhost:3001/docs',
+    '  account  http://localhost:3002   Swagger UI: http://localhost:3002/docs',
+    'Ctrl+C stops them all.',
+    '',
+  ].join('\n'));
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(children.map((c) => new Promise((resolve) => {
+      if (c.exitCode !== null) return resolve(null);
+      c.once('exit', resolve);
+      c.kill('SIGTERM');
+    })));
+    await embedded?.stop();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+  for (const c of children) c.once('exit', (code) => void (stopping || (console.error(`a service exited (${code}); stopping`), stop(1))));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
