@@ -57,13 +57,13 @@ export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, pr
     .status(problem.status)
     .type(PROBLEM_CONTENT_TYPE)
     .send(JSON.stringify({
+      ...problem.extensions, // first, so that an extension can never overwrite a standard member
       type: `urn:problem-type:${problem.code}`,
       title: problem.title,
       status: problem.status,
       ...(problem.detail ? { detail: problem.detail } : {}),
       instance: req.originalUrl,
       code: problem.code,
-      ...problem.extensions,
     }));
 }
 

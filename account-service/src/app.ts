@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { createHttpApp, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import type { AccountConfig } from './config/account-config';
+import type { AccountDb } from './data/account-db';
+import { accountRepository } from './data/account-repository';
+import { holdRepository } from './data/hold-repository';
+import { accountService } from './domain/accounts';
+import { holdService } from './domain/holds';
+import { accountRoutes } from './routes/account-routes';
+import { holdRoutes } from './routes/hold-routes';
+
+export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/account.yaml');
+
+export interface AccountApp extends HttpApp {
+  /** For the expiry sweeper (and tests that sweep on demand). */
+  holds: ReturnType<typeof holdRepository>;
+}
+
+export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; logger: Logger; validateResponses?: boolean }): AccountApp {
+  const { config, db } = deps;
+  const holds = holdRepository(db);
+  const routes = Router();
+  routes.use(accountRoutes(accountService(accountRepository(db)), config.ADMIN_TOKEN));
+  routes.use(holdRoutes(
+    holdService(holds, { defaultSeconds: config.HOLD_TTL_SECONDS, maxSeconds: config.HOLD_MAX_TTL_SECONDS }),
+    config.SERVICE_TOKEN,
+  ));
+  const http = createHttpApp({
+    service: 'account',
+    logger: deps.logger,
+    openapi: loadOpenApiDocument(OPENAPI_FILE),
+    routes,
+    readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
+    bodyLimit: config.BODY_LIMIT,
+    validateResponses: deps.validateResponses,
+  });
+  return { ...http, holds };
+}

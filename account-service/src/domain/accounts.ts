@@ -1,0 +1,50 @@
+import type { Page } from 'service-platform';
+import type { AccountInput, AccountRecord, AccountRepository } from '../data/account-repository';
+import { CreditLimitBelowCommitments, CurrencyInUse, UnknownAccount, UnknownCurrency } from './account-errors';
+
+export interface Account extends AccountRecord {
+  availableCreditCents: number;
+}
+
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+
+/** What can still be held; never negative, even were a limit ever below its commitments. */
+export const withAvailable = (a: AccountRecord): Account => ({
+  ...a,
+  availableCreditCents: Math.max(0, a.creditLimitCents - a.heldCents - a.usedCents),
+});
+
+/** Why a replacement was refused, read from the row as it stands. */
+function refusePut(wanted: AccountInput) {
+  return (current: AccountRecord): never => {
+    const committed = current.heldCents + current.usedCents;
+    if (wanted.currency !== current.currency && committed > 0) {
+      throw new CurrencyInUse(current.currency, current.heldCents, current.usedCents);
+    }
+    throw new CreditLimitBelowCommitments(wanted.creditLimitCents, current.heldCents, current.usedCents);
+  };
+}
+
+export function accountService(repo: AccountRepository) {
+  return {
+    async get(id: string): Promise<Account> {
+      const account = await repo.find(id);
+      if (!account) throw new UnknownAccount(id);
+      return withAvailable(account);
+    },
+
+    async list(limit: number, cursor?: string): Promise<Page<Account>> {
+      const page = await repo.list(limit, cursor);
+      return { ...page, items: page.items.map(withAvailable) };
+    },
+
+    /** Creates or replaces; held and used credit stay as they are. */
+    async put(account: AccountInput): Promise<{ account: Account; created: boolean }> {
+      if (!ISO_4217.has(account.currency)) throw new UnknownCurrency(account.currency);
+      const saved = await repo.upsert(account, refusePut(account));
+      return { account: withAvailable(saved.account), created: saved.created };
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof accountService>;

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { runService, startPeriodicTask } from 'service-platform';
+import { buildAccountApp } from './app';
+import { accountConfigSchema } from './config/account-config';
+import { createAccountDb } from './data/account-db';
+import { seedAccounts } from './seed';
+
+void runService({
+  name: 'account',
+  configSchema: accountConfigSchema,
+  migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
+  connect: (url, config) => createAccountDb(url, config.DB_POOL_SIZE),
+  seed: seedAccounts,
+  start({ config, db, logger }) {
+    const http = buildAccountApp({ config, db, logger });
+    const sweeper = startPeriodicTask('hold expiry', () => http.holds.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger);
+    void sweeper.runNow();
+    return { http, stop: () => sweeper.stop() };
+  },
+});

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import { requireBearer } from 'service-platform';
+import type { Hold, HoldService } from '../domain/holds';
+
+const toDto = (h: Hold) => ({
+  id: h.id,
+  accountId: h.accountId,
+  amountCents: h.amountCents,
+  currency: h.currency,
+  status: h.status,
+  expiresAt: h.expiresAt.toISOString(),
+});
+
+export function holdRoutes(holds: HoldService, serviceToken: string | undefined): Router {
+  const router = Router();
+  router.use('/holds', requireBearer(serviceToken, 'SERVICE_TOKEN'));
+  router.get('/holds/:holdId', async (req, res) => {
+    res.json(toDto(await holds.get(req.params.holdId)));
+  });
+  router.put('/holds/:holdId', async (req, res) => {
+    const { hold, created } = await holds.place(req.params.holdId, req.body);
+    res.status(created ? 201 : 200).json(toDto(hold));
+  });
+  router.post('/holds/:holdId/capture', async (req, res) => {
+    res.json(toDto(await holds.capture(req.params.holdId)));
+  });
+  router.post('/holds/:holdId/release', async (req, res) => {
+    await holds.release(req.params.holdId);
+    res.status(204).end();
+  });
+  return router;
+}
