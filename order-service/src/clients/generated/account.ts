@@ -523,7 +523,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            /** @description `hold_expired`: it was released or expired (`status` says which) */
+            /** @description `hold_expired`: it was released or expired (`holdStatus` says which) */
             409: {
                 headers: {
                     [name: string]: unknown;
