@@ -115,20 +115,26 @@ export function reservationRepository(db: CatalogDb) {
      */
     async release(id: string): Promise<ReservationStatus | null> {
       return db.$transaction(async (tx) => {
-        const released = await tx.$queryRaw<Array<{ id: string }>>`
-          UPDATE reservations SET status = 'released', updated_at = now()
-           WHERE id = ${id} AND status = 'held' RETURNING id`;
-        if (released.length === 1) {
-          await returnStock(tx, [id]);
-          return 'held';
+        // Read committed: each statement sees what committed before it. If a reservation with this
+        // id commits while we look (our tombstone insert then waits for it and conflicts), go round
+        // again and release that reservation rather than leave it held behind a 204.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const released = await tx.$queryRaw<Array<{ id: string }>>`
+            UPDATE reservations SET status = 'released', updated_at = now()
+             WHERE id = ${id} AND status = 'held' RETURNING id`;
+          if (released.length === 1) {
+            await returnStock(tx, [id]);
+            return 'held';
+          }
+          const existing = await tx.$queryRaw<Array<{ status: ReservationStatus }>>`
+            SELECT status FROM reservations WHERE id = ${id}`;
+          if (existing.length === 1) return existing[0].status;
+          const tombstone = await tx.$queryRaw<Array<{ id: string }>>`
+            INSERT INTO reservations (id, status, expires_at) VALUES (${id}, 'released', now())
+            ON CONFLICT (id) DO NOTHING RETURNING id`;
+          if (tombstone.length === 1) return null;
         }
-        const existing = await tx.$queryRaw<Array<{ status: ReservationStatus }>>`
-          SELECT status FROM reservations WHERE id = ${id}`;
-        if (existing.length === 1) return existing[0].status;
-        await tx.$executeRaw`
-          INSERT INTO reservations (id, status, expires_at) VALUES (${id}, 'released', now())
-          ON CONFLICT (id) DO NOTHING`;
-        return null;
+        throw new Error(`reservation ${id} neither found nor insertable`);
       }, TX_OPTIONS);
     },
 

@@ -70,7 +70,8 @@ export class ReservationReleased extends Problem {
 
 export class ReservationExpired extends Problem {
   constructor(id: string, status: string) {
-    super(409, 'reservation_expired', 'Reservation no longer held', `Reservation ${id} is ${status}; it can no longer be confirmed.`, { status });
+    // Not `status`: that member of a problem is the HTTP status code (RFC 9457) and must stay a number.
+    super(409, 'reservation_expired', 'Reservation no longer held', `Reservation ${id} is ${status}; it can no longer be confirmed.`, { reservationStatus: status });
   }
 }
 
