@@ -56,7 +56,8 @@ export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, pr
   res
     .status(problem.status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify({
+    // res.json keeps the problem+json type set above, and lets response validation (in tests) check the body.
+    .json({
       ...problem.extensions, // first, so that an extension can never overwrite a standard member
       type: `urn:problem-type:${problem.code}`,
       title: problem.title,
@@ -64,7 +65,7 @@ export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, pr
       ...(problem.detail ? { detail: problem.detail } : {}),
       instance: req.originalUrl,
       code: problem.code,
-    }));
+    });
 }
 
 /** The one place errors become responses. 5xx are logged at error with the stack; 4xx at info. */
