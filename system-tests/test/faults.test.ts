@@ -1,0 +1,140 @@
+// Fault injection with real processes: the three services run as child processes on the test
+// PostgreSQL; Catalog and Account are killed (SIGKILL) or stalled (SIGSTOP: the port accepts,
+// nothing answers), Order is killed mid-saga. After each scenario the invariants are checked
+// through the public APIs only.
+import { randomUUID } from 'node:crypto';
+import { testPostgresUrl } from '../../test-support/test-database';
+import { type Attempt, json, settle, setUpShop, type Shop, Workload } from '../../test-support/order-workload';
+import { startSystem, type System } from '../../test-support/system-harness';
+
+const BUDGET_MS = 1_000;
+const ORDER_ENV = {
+  ORDER_REQUEST_BUDGET_MS: String(BUDGET_MS), BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1000',
+  RETRY_MAX_ATTEMPTS: '2', RECOVERY_GRACE_SECONDS: '1', RECOVERY_INTERVAL_SECONDS: '0.5', COMPENSATION_BUDGET_MS: '1000',
+  RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '8',
+};
+const SHOP: Shop = {
+  items: [{ sku: 'SYS-A', stock: 300, priceCents: 500 }, { sku: 'SYS-B', stock: 300, priceCents: 1250 }, { sku: 'SYS-C', stock: 5, priceCents: 100 }],
+  accounts: [{ id: 'sys-rich', creditLimitCents: 10_000_000 }, { id: 'sys-poor', creditLimitCents: 3_000 }],
+};
+/** Grace period + TTLs + sweeps, with room for a slow machine. */
+const SETTLE_MS = 25_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('System under faults (real processes)', () => {
+  let system: System | undefined;
+  afterEach(async () => {
+    await system?.stop();
+    system = undefined;
+  });
+
+  async function start(orderEnv: Record<string, string> = {}) {
+    system = await startSystem(testPostgresUrl(), {
+      perService: { order: { ...ORDER_ENV, ...orderEnv }, catalog: { EXPIRY_SWEEP_INTERVAL_MS: '200' }, account: { EXPIRY_SWEEP_INTERVAL_MS: '200' } },
+    });
+    await setUpShop(system.catalog.url, system.account.url, SHOP);
+    return system;
+  }
+
+  const urls = (s: System) => ({ order: s.order.url, catalog: s.catalog.url, account: s.account.url });
+
+  /** Runs light load in the background; returns a function that stops it and waits for it. */
+  function load(workload: Workload, concurrency = 4) {
+    let stop = false;
+    const done = workload.run(concurrency, () => stop);
+    return async () => {
+      stop = true;
+      await done;
+    };
+  }
+
+  async function expectInvariants(s: System, attempts: Attempt[]) {
+    expect(await settle(urls(s), SHOP, attempts, SETTLE_MS)).toEqual([]);
+  }
+
+  test('when Catalog is killed, then orders fail fast with 503 + Retry-After once the breaker opens, and succeed again after a restart', async () => {
+    const s = await start();
+    const workload = new Workload(s.order.url, SHOP);
+    const stopLoad = load(workload);
+    await sleep(800);
+    await s.catalog.signal('SIGKILL');
+    await until(async () => (await json(`${s.order.url}/dependencies`)).items[0].state === 'open', 10_000, 'the breaker to open');
+    const fast: Attempt[] = [];
+    for (let i = 0; i < 10; i++) fast.push(await workload.place());
+    for (const a of fast.filter((x) => x.code === 'dependency_unavailable')) {
+      expect(a.status).toBe(503);
+      expect(a.retryAfter).toMatch(/^\d+$/);
+      expect(a.ms).toBeLessThan(BUDGET_MS / 2); // answered, not timed out
+    }
+    expect(fast.filter((x) => x.code === 'dependency_unavailable').length).toBeGreaterThanOrEqual(8);
+    await s.catalog.start();
+    await until(async () => (await workload.place()).status === 201, 15_000, 'an order to succeed through half-open');
+    await stopLoad();
+    expect(workload.attempts.some((a) => a.status === 201)).toBe(true);
+    await expectInvariants(s, workload.attempts);
+  });
+
+  test('when Account is stalled, then every order ends within the budget, and orders succeed again once it resumes', async () => {
+    const s = await start();
+    const workload = new Workload(s.order.url, SHOP);
+    const stopLoad = load(workload);
+    await sleep(500);
+    await s.account.signal('SIGSTOP');
+    const from = workload.attempts.length;
+    await sleep(3_000);
+    const during = workload.attempts.slice(from);
+    expect(during.length).toBeGreaterThan(4);
+    for (const a of during) expect(a.ms).toBeLessThanOrEqual(BUDGET_MS + 150);
+    expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    await s.account.signal('SIGCONT');
+    await until(async () => (await workload.place()).status === 201, 15_000, 'an order to succeed after SIGCONT');
+    await stopLoad();
+    await expectInvariants(s, workload.attempts);
+  });
+
+  test('when Order is killed mid-saga and restarted, then the recovery worker drives every order to a final state', async () => {
+    const s = await start({ SAGA_PAUSE_BEFORE_COMMIT_MS: '300' });
+    const workload = new Workload(s.order.url, SHOP);
+    const stopLoad = load(workload, 6);
+    await sleep(1_200);
+    await s.order.signal('SIGKILL');
+    await stopLoad();
+    expect(workload.attempts.some((a) => a.status === 0)).toBe(true); // some requests died with it
+    await s.order.start();
+    await expectInvariants(s, workload.attempts);
+  });
+
+  for (const victim of ['catalog', 'account'] as const) {
+    test(`when ${victim} is killed between the credit hold and the confirmations, then nothing is charged until the order is confirmed`, async () => {
+      const s = await start({ SAGA_PAUSE_BEFORE_COMMIT_MS: '1500', RESERVATION_TTL_SECONDS: '20', HOLD_TTL_SECONDS: '40' });
+      const workload = new Workload(s.order.url, SHOP);
+      const key = randomUUID();
+      const answer = workload.place(key);
+      await until(async () => (await json(`${s.account.url}/accounts/sys-rich`)).heldCents > 0, 5_000, 'the hold');
+      await s[victim].signal('SIGKILL');
+      const first = await answer;
+      expect(first.status).toBe(202); // past the point of no return: accepted, to be completed
+      const orderId = first.orderId!;
+      expect((await json(`${s.order.url}/orders/${orderId}`)).status).toBe('pending');
+      if (victim === 'catalog') {
+        const account = await json(`${s.account.url}/accounts/sys-rich`);
+        expect(account.usedCents).toBe(0); // no charge without a confirmed order
+      }
+      await s[victim].start();
+      await until(async () => (await json(`${s.order.url}/orders/${orderId}`)).status === 'confirmed', 15_000, 'recovery to confirm the order');
+      const replay = await workload.place(key);
+      expect(replay.orderId).toBe(orderId);
+      await expectInvariants(s, workload.attempts);
+    });
+  }
+});
