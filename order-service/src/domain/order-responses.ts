@@ -13,7 +13,8 @@ export function toOrderDto(o: OrderRecord) {
     id: o.id,
     status: o.status,
     accountId: o.accountId,
-    lines: o.lines,
+    // explicit, so the fields keep their order (jsonb does not keep key order)
+    lines: o.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, lineTotalCents: l.lineTotalCents })),
     ...(o.totalCents !== null ? { totalCents: o.totalCents } : {}),
     ...(o.currency !== null ? { currency: o.currency } : {}),
     ...(o.problem ? { reason: o.problem.code, ...(o.problem.detail ? { detail: o.problem.detail } : {}) } : {}),
