@@ -49,10 +49,9 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.get('/openapi.json', (_req, res) => {
     res.json(servedDoc);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(servedDoc, {
-    customSiteTitle: `${opts.service} API`,
-    swaggerOptions: { validatorUrl: null, displayRequestDuration: true },
-  }));
+  // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
+  const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
+  app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,

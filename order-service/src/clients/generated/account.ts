@@ -347,7 +347,7 @@ export interface operations {
                  * @example {
                  *       "name": "Alice Andersen",
                  *       "currency": "EUR",
-                 *       "creditLimitCents": 150000
+                 *       "creditLimitCents": 100000
                  *     }
                  */
                 "application/json": components["schemas"]["AccountInput"];

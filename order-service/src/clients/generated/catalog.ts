@@ -350,7 +350,7 @@ export interface operations {
                  *       "name": "Espresso beans 1 kg",
                  *       "priceCents": 2450,
                  *       "currency": "EUR",
-                 *       "stock": 100
+                 *       "stock": 1000
                  *     }
                  */
                 "application/json": components["schemas"]["ItemInput"];

@@ -1,0 +1,114 @@
+// Swagger UI in a real browser (Debian chromium driven by playwright-core): Order's /docs, POST /orders,
+// "Try it out", "Execute" with the document's own examples, against the real Catalog and Account
+// seeded with the demo data. What a person trying the API first sees must work as it stands.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { createLogger } from 'service-platform';
+import { type AccountUnderTest, startAccount } from '../../account-service/test/account-harness';
+import { seedAccounts } from '../../account-service/src/seed';
+import { type CatalogUnderTest, startCatalog } from '../../catalog-service/test/catalog-harness';
+import { seedCatalog } from '../../catalog-service/src/seed';
+import { type OrderUnderTest, startOrder } from './order-harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = path.join(os.tmpdir(), 'swagger-order.png');
+const TOKENS = { ADMIN_TOKEN: 'docs-admin-token-000001', SERVICE_TOKEN: 'docs-service-token-0001' };
+const STEP_MS = 10_000;
+
+/** No browser is a failure, never a skip: say how to get one. */
+function requireChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  throw new Error(process.env.CI
+    ? `No browser at ${CHROMIUM}: this test drives Swagger UI in Chromium. .ci/run installs it `
+      + '(apt-get install -y --no-install-recommends chromium) before `npm test`; check that step ran.'
+    : `No browser at ${CHROMIUM}: this test drives Swagger UI in a real browser. Install Debian's Chromium `
+      + '(`sudo apt-get install -y chromium`), or set CHROMIUM_PATH to a Chromium/Chrome executable.');
+}
+
+/** The live response Swagger UI shows under "Server response": its status and its parsed body. */
+async function liveResponse(operation: Locator): Promise<{ status: string; body: any }> {
+  const row = operation.locator('.live-responses-table tbody tr.response');
+  await row.waitFor({ timeout: STEP_MS });
+  const status = (await row.locator('td.response-col_status').innerText()).trim();
+  const text = await row.locator('td.response-col_description .highlight-code pre').first().innerText();
+  return { status, body: JSON.parse(text) };
+}
+
+describe('Swagger UI of the Order service, in a real browser, with the demo data', () => {
+  let catalog: CatalogUnderTest | undefined;
+  let account: AccountUnderTest | undefined;
+  let order: OrderUnderTest | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    requireChromium();
+    const logger = createLogger('swagger-ui-test', 'silent');
+    [catalog, account] = await Promise.all([startCatalog(TOKENS), startAccount(TOKENS)]);
+    await Promise.all([seedCatalog(catalog.db, logger), seedAccounts(account.db, logger)]);
+    order = await startOrder({ ...TOKENS, CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        // Swagger UI is served offline: nothing but the services on loopback may be reached.
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await order?.close();
+    await Promise.all([catalog?.close(), account?.close()]);
+  });
+
+  test('when POST /orders is tried out with its examples and executed, then the page shows a confirmed, priced order', async () => {
+    await page.goto(`${order!.baseUrl}/docs/`);
+    // swagger-ui-express keeps the document of its last setup() in a module variable, so in one
+    // process every /docs shows the last app built: Order is built last here, and this says so.
+    expect(await page.locator('.information-container .info .title').innerText({ timeout: STEP_MS })).toContain('Order service');
+    const placeOrder = page.locator('#operations-orders-placeOrder');
+    await placeOrder.locator('.opblock-summary-control').click({ timeout: STEP_MS });
+    await placeOrder.getByRole('button', { name: 'Try it out' }).click({ timeout: STEP_MS });
+
+    // Swagger UI refuses to execute with an empty required header: the example must be pre-filled.
+    const key = placeOrder.locator('tr[data-param-name="Idempotency-Key"] input');
+    expect(await key.inputValue()).toMatch(/^[\x21-\x7E]+$/);
+    const exampleBody = JSON.parse(await placeOrder.locator('textarea.body-param__text').inputValue());
+    expect(exampleBody).toEqual({ accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 2 }, { sku: 'MUG-CERAMIC', quantity: 1 }] });
+
+    await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
+    const first = await liveResponse(placeOrder);
+    await placeOrder.locator('.live-responses-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: SCREENSHOT });
+
+    expect(first.status).toBe('201');
+    expect(first.body).toMatchObject({
+      status: 'confirmed',
+      accountId: 'acc-alice',
+      currency: 'EUR',
+      totalCents: 2 * 2450 + 1200, // the demo prices, answered by the Catalog's reservation
+      lines: [
+        { sku: 'COFFEE-1KG', quantity: 2, unitPriceCents: 2450, lineTotalCents: 4900 },
+        { sku: 'MUG-CERAMIC', quantity: 1, unitPriceCents: 1200, lineTotalCents: 1200 },
+      ],
+    });
+
+    const listed = await order!.call('GET', '/orders?accountId=acc-alice');
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: first.body.id, status: 'confirmed', totalCents: 6100 })]);
+    expect((await catalog!.call('GET', '/items/COFFEE-1KG')).body.stock).toBe(998);
+    expect((await account!.call('GET', '/accounts/acc-alice')).body).toMatchObject({ usedCents: 6100, heldCents: 0 });
+
+    // The pre-filled key is fixed: executing again replays the first order (same 201, same id)
+    // and charges nothing again. A new order needs a new key typed in.
+    await placeOrder.getByRole('button', { name: 'Clear' }).click({ timeout: STEP_MS });
+    await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
+    const replay = await liveResponse(placeOrder);
+    expect(replay).toEqual(first);
+    expect((await order!.call('GET', '/orders?accountId=acc-alice')).body.items).toHaveLength(1);
+    expect((await account!.call('GET', '/accounts/acc-alice')).body).toMatchObject({ usedCents: 6100 });
+  });
+});
