@@ -6,6 +6,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   // @swc/jest compiles TypeScript to CommonJS; type-checking is `npm run typecheck`'s job.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  setupFiles: ['<rootDir>/test-support/pact-env.js'],
   globalSetup: '<rootDir>/test-support/global-setup.js',
   globalTeardown: '<rootDir>/test-support/global-teardown.js',
   testTimeout: 30_000,

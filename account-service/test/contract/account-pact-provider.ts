@@ -1,0 +1,88 @@
+// Provider side of the Order → Account contract: the provider states the pact names, made real
+// through the real Account service's API (and, for an expiry, its database), and a Verifier run
+// against the COMMITTED pact file (pacts/ at the repository root), so that it never depends on the
+// consumer test having run first.
+import path from 'node:path';
+import type { RequestHandler } from 'express';
+import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import type { AccountUnderTest } from '../account-harness';
+
+export const PACT_FILE = path.resolve(__dirname, '../../../pacts/order-service-account-service.json');
+
+/** The provider runs with real credentials; the pact's example bearer is swapped for ours. */
+export const TOKENS = { SERVICE_TOKEN: 'account-contract-service-token', ADMIN_TOKEN: 'account-contract-admin-token-0' };
+
+type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
+
+/** A state handler over the state's parameters (Pact passes them as JSON). */
+const state = <P>(setup: (params: P) => Promise<unknown>) => async (params?: unknown) => {
+  await setup(params as P);
+  return undefined;
+};
+
+const admin = { authorization: `Bearer ${TOKENS.ADMIN_TOKEN}` };
+const service = { authorization: `Bearer ${TOKENS.SERVICE_TOKEN}` };
+
+interface StateParams {
+  accountId: string;
+  currency: string;
+  creditLimitCents: number;
+  holdId: string;
+  amountCents: number;
+}
+
+function expectStatus(what: string, res: { status: number; body: unknown }, ...statuses: number[]): void {
+  if (!statuses.includes(res.status)) throw new Error(`state setup: ${what} answered ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Each interaction starts from an empty Account service (beforeEach), then its states add what it names. */
+export function accountStates(account: AccountUnderTest) {
+  const putAccount = async (p: { accountId: string; currency: string; creditLimitCents: number }) =>
+    expectStatus(`PUT /accounts/${p.accountId}`, await account.call('PUT', `/accounts/${p.accountId}`, {
+      name: `Account ${p.accountId}`, currency: p.currency, creditLimitCents: p.creditLimitCents,
+    }, admin), 200, 201);
+
+  const heldHold = async (p: StateParams) => {
+    await putAccount({ accountId: p.accountId, currency: p.currency, creditLimitCents: p.amountCents * 10 });
+    expectStatus(`PUT /holds/${p.holdId}`, await account.call('PUT', `/holds/${p.holdId}`, {
+      accountId: p.accountId, amountCents: p.amountCents, currency: p.currency,
+    }, service), 201);
+  };
+
+  const stateHandlers: StateHandlers = {
+    'an account with credit': state(putAccount),
+    'no account': state(async () => undefined), // the service is empty at the start of every interaction
+    'a held hold': state(heldHold),
+    'an expired hold': state(async (p: StateParams) => {
+      await heldHold(p);
+      // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
+      const n = await account.db.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${p.holdId}`;
+      if (n !== 1) throw new Error(`state setup: hold ${p.holdId} not found to expire`);
+    }),
+    'no hold': state(async () => undefined),
+  };
+
+  const beforeEach = async () => {
+    await account.db.$executeRawUnsafe('TRUNCATE holds, accounts CASCADE');
+  };
+
+  return { stateHandlers, beforeEach };
+}
+
+/** The pact's `Authorization: Bearer <example>` becomes the provider's real SERVICE_TOKEN. */
+export const realServiceToken: RequestHandler = (req, _res, next) => {
+  if (req.headers.authorization) req.headers.authorization = service.authorization;
+  next();
+};
+
+/** Verifies the committed pact against `providerBaseUrl`; resolves when every interaction passed. */
+export function verifyAccountPact(account: AccountUnderTest, providerBaseUrl = account.baseUrl) {
+  return new Verifier({
+    provider: 'account-service',
+    providerBaseUrl,
+    pactUrls: [PACT_FILE],
+    ...accountStates(account),
+    requestFilter: realServiceToken,
+    logLevel: (process.env.PACT_LOG_LEVEL ?? 'error') as 'error',
+  }).verifyProvider();
+}

@@ -1,0 +1,145 @@
+// Consumer side of the Order → Account contract: every call the saga and the recovery worker make,
+// through the real accountClient (typed HTTP, Dependency with breaker and bulkhead, Deadline)
+// against Pact's mock Account. Writes pacts/order-service-account-service.json (see pact-files.ts);
+// account-service/test/contract/account-provider.pact.test.ts verifies it against the real Account.
+import { MatchersV3 } from '@pact-foundation/pact';
+import { accountClient } from '../../src/clients/account-client';
+import type { Dependency } from '../../src/clients/resilience/dependency';
+import { budget, consumerPact, realDependency, SERVICE_TOKEN_EXAMPLE } from './pact-files';
+
+const { datetime, integer, regex, string } = MatchersV3;
+
+const contract = consumerPact('account-service');
+const dependencies: Dependency[] = [];
+
+function accountAt(url: string) {
+  const { http, dependency } = realDependency('account', url);
+  dependencies.push(dependency);
+  return accountClient(http, dependency);
+}
+
+afterEach(() => dependencies.splice(0).forEach((d) => d.shutdown()));
+afterAll(() => contract.publish());
+
+const ID = 'ord-1';
+const ACCOUNT = 'acc-alice';
+
+/** What Order sends on every call: its credential and the time the callee has left. */
+const callHeaders = {
+  Authorization: regex('^Bearer \\S+$', `Bearer ${SERVICE_TOKEN_EXAMPLE}`),
+  'X-Request-Budget-Ms': regex('^\\d+$', '3000'),
+};
+const jsonRequest = { ...callHeaders, 'Content-Type': 'application/json' };
+// Pact matches a Content-Type regex against the whole value, parameters included.
+const json = { 'Content-Type': regex('^application/json(;.*)?$', 'application/json; charset=utf-8') };
+const problemJson = { 'Content-Type': regex('^application/problem\\+json(;.*)?$', 'application/problem+json; charset=utf-8') };
+
+const ISO_INSTANT = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
+const EXPIRES_AT = '2030-01-01T12:05:00.000Z';
+
+/** A hold as Order reads it (the saga needs only the answer; recovery reads the status). */
+const hold = (status: 'held' | 'captured', amountCents = 4900) => ({
+  id: ID,
+  accountId: ACCOUNT,
+  amountCents: integer(amountCents),
+  currency: regex('^[A-Z]{3}$', 'EUR'),
+  status,
+  expiresAt: datetime(ISO_INSTANT, EXPIRES_AT),
+});
+
+const problem = (code: string, title: string) => ({ code, title: string(title) });
+
+const holdRequest = (accountId: string, amountCents: number) => ({
+  method: 'PUT',
+  path: `/holds/${ID}`,
+  headers: jsonRequest,
+  body: { accountId, amountCents: integer(amountCents), currency: 'EUR', ttlSeconds: integer(300) },
+});
+const holdBody = (accountId: string, amountCents: number) => ({ accountId, amountCents, currency: 'EUR', ttlSeconds: 300 });
+
+describe('order-service → account-service (Pact consumer)', () => {
+  contract.test('hold: 201 held', (pact) => pact
+    .given('an account with credit', { accountId: ACCOUNT, currency: 'EUR', creditLimitCents: 100_000 })
+    .uponReceiving('a hold within the available credit')
+    .withRequest(holdRequest(ACCOUNT, 4900))
+    .willRespondWith({ status: 201, headers: json, body: hold('held') }),
+  async (url) => {
+    const answer = await accountAt(url).hold(ID, holdBody(ACCOUNT, 4900), budget());
+    expect(answer).toEqual({ ok: true, value: expect.objectContaining({ id: ID, accountId: ACCOUNT, amountCents: 4900, status: 'held' }) });
+  });
+
+  contract.test('hold: 409 insufficient_credit', (pact) => pact
+    .given('an account with credit', { accountId: ACCOUNT, currency: 'EUR', creditLimitCents: 1000 })
+    .uponReceiving('a hold of more than the available credit')
+    .withRequest(holdRequest(ACCOUNT, 4900))
+    .willRespondWith({ status: 409, headers: problemJson, body: problem('insufficient_credit', 'Not enough credit') }),
+  async (url) => {
+    const answer = await accountAt(url).hold(ID, holdBody(ACCOUNT, 4900), budget());
+    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'insufficient_credit', title: 'Not enough credit' }) });
+  });
+
+  contract.test('hold: 422 unknown_account', (pact) => pact
+    .given('no account', { accountId: 'acc-nobody' })
+    .uponReceiving('a hold on an account that does not exist')
+    .withRequest(holdRequest('acc-nobody', 4900))
+    .willRespondWith({ status: 422, headers: problemJson, body: problem('unknown_account', 'Unknown account') }),
+  async (url) => {
+    const answer = await accountAt(url).hold(ID, holdBody('acc-nobody', 4900), budget());
+    expect(answer).toEqual({ ok: false, status: 422, problem: expect.objectContaining({ code: 'unknown_account' }) });
+  });
+
+  contract.test('capture: 200 captured', (pact) => pact
+    .given('a held hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a capture of a held hold')
+    .withRequest({ method: 'POST', path: `/holds/${ID}/capture`, headers: callHeaders })
+    .willRespondWith({ status: 200, headers: json, body: hold('captured') }),
+  async (url) => {
+    expect(await accountAt(url).capture(ID, budget())).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'captured' }) });
+  });
+
+  contract.test('capture: 409 hold_expired', (pact) => pact
+    .given('an expired hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a capture of a hold that expired')
+    .withRequest({ method: 'POST', path: `/holds/${ID}/capture`, headers: callHeaders })
+    .willRespondWith({ status: 409, headers: problemJson, body: problem('hold_expired', 'Hold no longer held') }),
+  async (url) => {
+    const answer = await accountAt(url).capture(ID, budget());
+    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'hold_expired' }) });
+  });
+
+  contract.test('release: 204 for a held hold', (pact) => pact
+    .given('a held hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a release of a held hold')
+    .withRequest({ method: 'POST', path: `/holds/${ID}/release`, headers: callHeaders })
+    .willRespondWith({ status: 204 }),
+  async (url) => {
+    expect(await accountAt(url).release(ID, budget())).toEqual({ ok: true, value: null });
+  });
+
+  contract.test('release: 204 for an id never held (a compensation can always be sent)', (pact) => pact
+    .given('no hold', { holdId: ID })
+    .uponReceiving('a release of a hold that was never made')
+    .withRequest({ method: 'POST', path: `/holds/${ID}/release`, headers: callHeaders })
+    .willRespondWith({ status: 204 }),
+  async (url) => {
+    expect(await accountAt(url).release(ID, budget())).toEqual({ ok: true, value: null });
+  });
+
+  contract.test('find: 200 with the status (recovery)', (pact) => pact
+    .given('a held hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a read of a held hold')
+    .withRequest({ method: 'GET', path: `/holds/${ID}`, headers: callHeaders })
+    .willRespondWith({ status: 200, headers: json, body: hold('held') }),
+  async (url) => {
+    expect(await accountAt(url).find(ID, budget())).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'held' }) });
+  });
+
+  contract.test('find: 404 is "no hold" (recovery)', (pact) => pact
+    .given('no hold', { holdId: ID })
+    .uponReceiving('a read of a hold that was never made')
+    .withRequest({ method: 'GET', path: `/holds/${ID}`, headers: callHeaders })
+    .willRespondWith({ status: 404 }),
+  async (url) => {
+    expect(await accountAt(url).find(ID, budget())).toEqual({ ok: true, value: null });
+  });
+});
