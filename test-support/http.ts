@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { answerClientErrors } from 'service-platform';
 
 export interface RunningApp {
   baseUrl: string;
@@ -9,6 +10,7 @@ export interface RunningApp {
 /** Starts the real HTTP app on an ephemeral loopback port. */
 export async function listen(app: Express): Promise<RunningApp> {
   const server = app.listen(0, '127.0.0.1');
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   return {

@@ -14,3 +14,4 @@ export * from './request-context';
 export * from './service-runner';
 export * from './shutdown';
 export * from './periodic-task';
+export * from './client-errors';

@@ -16,7 +16,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const key = (parsed as { k?: unknown }).k;
-    if (typeof key === 'string') return key;
+    // PostgreSQL text cannot hold NUL: such a key was never issued by us.
+    if (typeof key === 'string' && key.length <= 256 && !key.includes('\u0000')) return key;
   } catch {
     // fall through: any undecodable cursor is the client's mistake
   }

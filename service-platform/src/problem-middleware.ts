@@ -48,6 +48,12 @@ export function toProblem(err: unknown, req: Request, bodyLimit: string): Proble
   if (type === 'entity.too.large') return new PayloadTooLarge(bodyLimit);
   if (type === 'entity.parse.failed') return new MalformedBody('The body is not valid JSON.');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new UnsupportedMediaType('Send UTF-8 JSON.');
+  // Other client errors from the body parser (http-errors mark them `expose`), e.g. a body declared
+  // gzip that is not: the client's mistake, never a 500.
+  const status = (err as { status?: unknown; expose?: unknown } | null)?.status;
+  if ((err as { expose?: unknown } | null)?.expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new MalformedBody('The body could not be read as declared (content encoding or length).');
+  }
   return new InternalError();
 }
 

@@ -35,8 +35,10 @@ export const requestContext: RequestHandler = (req, res, next) => {
   const incomingId = req.headers['x-request-id'];
   const requestId = typeof incomingId === 'string' && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
   const trace = TRACEPARENT.exec(String(req.headers.traceparent ?? ''));
-  const budget = Number(req.headers[BUDGET_HEADER]);
-  const hasBudget = req.headers[BUDGET_HEADER] !== undefined && Number.isFinite(budget);
+  const rawBudget = req.headers[BUDGET_HEADER];
+  const budget = Number(rawBudget);
+  // An empty or non-numeric header is as good as none (Number('') would be a spent budget).
+  const hasBudget = typeof rawBudget === 'string' && rawBudget.trim() !== '' && Number.isFinite(budget);
   res.setHeader('X-Request-Id', requestId);
   const ctx: RequestContext = {
     requestId,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { answerClientErrors } from './client-errors';
 import { type BaseConfig, ConfigError, loadConfig } from './config';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import type { HttpApp } from './http-app';
@@ -52,6 +53,7 @@ export async function runService<C extends ServiceConfig, D extends Disconnectab
   if (config.SEED_DEMO_DATA && def.seed) await def.seed(db, logger);
   const { http, stop } = def.start({ config, db, logger });
   const server = http.app.listen(config.PORT, config.HOST);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const shutdown = gracefulShutdown({
     server,

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, type Page, toPage } from 'service-platform';
+import { decodeCursor, InvalidCursor, type Page, toPage } from 'service-platform';
+
+/** What a cursor we issued holds: a time since 1970 (before year 10000) and an order id. */
+const MAX_TIME = Date.UTC(10000, 0, 1);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import type { Order as OrderRow, Prisma } from '../generated/prisma/client';
 import type { OrderDb } from './order-db';
 
@@ -78,6 +82,7 @@ export function orderRepository(db: OrderDb) {
     async list(filter: { accountId?: string; status?: OrderStatus }, limit: number, cursor?: string): Promise<Page<OrderRecord>> {
       const after = decodeCursor(cursor);
       const [at, id] = after?.split('|') ?? [];
+      if (after !== undefined && !(Date.parse(at) >= 0 && Date.parse(at) < MAX_TIME && UUID.test(id ?? ''))) throw new InvalidCursor();
       const before: Prisma.OrderWhereInput = after
         ? { OR: [{ createdAt: { lt: new Date(at) } }, { createdAt: new Date(at), id: { lt: id } }] }
         : {};

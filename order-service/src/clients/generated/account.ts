@@ -153,6 +153,7 @@ export interface components {
             availableCreditCents: components["schemas"]["Cents"];
         };
         AccountInput: {
+            /** @description Any text but NUL, which PostgreSQL cannot store */
             name: string;
             currency: components["schemas"]["Currency"];
             creditLimitCents: components["schemas"]["Cents"];
@@ -303,6 +304,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAccount: {
@@ -329,6 +331,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     putAccount: {
@@ -389,6 +392,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getHold: {
@@ -419,6 +423,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     placeHold: {

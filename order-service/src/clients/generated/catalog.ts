@@ -149,6 +149,7 @@ export interface components {
             stock: number;
         };
         ItemInput: {
+            /** @description Any text but NUL, which PostgreSQL cannot store */
             name: string;
             priceCents: components["schemas"]["Cents"];
             currency: components["schemas"]["Currency"];
@@ -305,6 +306,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getItem: {
@@ -331,6 +333,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     putItem: {
@@ -380,6 +383,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getReservation: {
@@ -410,6 +414,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     reserveStock: {
