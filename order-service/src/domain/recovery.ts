@@ -50,19 +50,35 @@ export function recoveryWorker(deps: { orders: OrderRepository; catalog: Catalog
   }
 
   return {
-    /** One pass; returns how many orders it handled. */
+    /**
+     * One pass: batch after batch while batches come full and make progress (a backlog after an
+     * outage drains in one pass; orders that still cannot be recovered wait for the next pass).
+     */
     async runOnce(): Promise<number> {
-      const batch = await orders.leaseForRecovery(policy.graceSeconds, policy.leaseSeconds, policy.batchSize);
-      for (const order of batch) {
-        try {
-          await recover(order);
-        } catch (err) {
-          logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; will retry');
-        } finally {
-          await orders.releaseLease(order.id);
-        }
+      let handled = 0;
+      for (let round = 0; round < 20; round++) {
+        const batch = await orders.leaseForRecovery(policy.graceSeconds, policy.leaseSeconds, policy.batchSize);
+        const recovered = await recoverBatch(batch);
+        handled += batch.length;
+        if (batch.length < policy.batchSize || recovered === 0) break;
       }
-      return batch.length;
+      return handled;
     },
   };
+
+  /** Returns how many of the batch were recovered; each lease is given back either way. */
+  async function recoverBatch(batch: OrderRecord[]): Promise<number> {
+    let recovered = 0;
+    for (const order of batch) {
+      try {
+        await recover(order);
+        recovered++;
+      } catch (err) {
+        logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; will retry');
+      } finally {
+        await orders.releaseLease(order.id);
+      }
+    }
+    return recovered;
+  }
 }
