@@ -1,0 +1,190 @@
+// The measurements, each bounded in time, against the running system (loopback only).
+import os from 'node:os';
+import { freePort } from 'service-platform';
+import { json, type Shop, Workload } from '../test-support/order-workload';
+import type { System } from '../test-support/system-harness';
+import { cpuPerOrder, cpuSnapshot, quietMachine } from './cpu';
+import { measureDbLimit } from './db-limit';
+import { type LoadOptions, type LoadResult, orderLoad, pacedOrderLoad } from './load';
+import { counters, scratchDatabase } from './postgres';
+import type { BenchResults } from './report';
+import { clientLayerCost, startBareOrder } from './resilience-cost';
+
+export const BUDGET_MS = 3_000;
+const CONNECTIONS = 32;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Context {
+  system: System;
+  serverUrl: string;
+  /** Orders through Order use this shop (its invariants are checked); the bare flows use `side`. */
+  shop: Shop;
+  side: Shop;
+  /** Every Idempotency-Key sent to Order by autocannon. */
+  keys: string[];
+  workload: Workload;
+  /** Scratch databases and child processes to clean up. */
+  scratch: string[];
+  cleanups: Array<() => Promise<void>>;
+  log(line: string): void;
+}
+
+const pickFrom = <T>(xs: T[]) => () => xs[Math.floor(Math.random() * xs.length)];
+export const bodyFor = (shop: Shop) => {
+  const item = pickFrom(shop.items);
+  const account = pickFrom(shop.accounts);
+  return () => JSON.stringify({ accountId: account().id, lines: [{ sku: item().sku, quantity: 1 }] });
+};
+
+async function until(what: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await condition().catch(() => false)) return Date.now() - started;
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+const pids = (ctx: Context) => Object.fromEntries(ctx.system.all.map((s) => [s.name, s.child?.pid]));
+
+/** A load, with the CPU each process spent per answer (`count`: which answers). */
+async function measured(ctx: Context, run: () => Promise<LoadResult>, count: (r: LoadResult) => number) {
+  const before = cpuSnapshot(pids(ctx));
+  const result = await run();
+  return { ...result, cpu: cpuPerOrder(before, cpuSnapshot(pids(ctx)), count(result)) };
+}
+
+const orders = (ctx: Context, o: Partial<LoadOptions> & { durationS: number }) =>
+  orderLoad({ url: ctx.system.order.url, connections: CONNECTIONS, body: bodyFor(ctx.shop), keys: ctx.keys, ...o });
+
+/** a. One order at a time (the floor), saturation, then half of that rate (evenly paced, and autocannon's way). */
+export async function throughput(ctx: Context): Promise<Pick<BenchResults, 'oneAtATime' | 'saturation' | 'halfLoad' | 'halfLoadAutocannon'>> {
+  ctx.log('warm-up (3 s)');
+  await orders(ctx, { durationS: 3 });
+  ctx.log('one order at a time (3 s, 1 connection)');
+  const oneAtATime = await orders(ctx, { durationS: 3, connections: 1 });
+  const busy = await quietMachine(25, 20_000);
+  ctx.log(`saturation (8 s, ${CONNECTIONS} connections; machine ${busy?.toFixed(0) ?? '?'} % busy just before)`);
+  const saturation = { ...(await measured(ctx, () => orders(ctx, { durationS: 8 }), (r) => r.ok)), connections: CONNECTIONS };
+  const rate = Math.max(1, Math.round(saturation.okPerS / 2));
+  ctx.log(`half load, evenly paced (6 s, ${rate}/s)`);
+  const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop), keys: ctx.keys });
+  const halfLoad = { ...(await measured(ctx, paced, (r) => r.ok)), rate };
+  ctx.log(`half load, autocannon overallRate (6 s, ${rate}/s, ${CONNECTIONS} connections)`);
+  const halfLoadAutocannon = { ...(await orders(ctx, { durationS: 6, rate })), rate, connections: CONNECTIONS };
+  return { oneAtATime, saturation, halfLoad, halfLoadAutocannon };
+}
+
+/** e. What the server commits per second, and how many commits one order needs. */
+export async function database(ctx: Context, saturationPerS: number): Promise<BenchResults['database']> {
+  const dbs = ctx.system.all.map((s) => new URL(s.env.DATABASE_URL).pathname.slice(1));
+  const quietSince = Date.now();
+  const name = `bench_pgbench_${process.pid}`;
+  ctx.scratch.push(name);
+  ctx.log('database limit (pgbench -N -c 8 -j 2 -T 5, or the Node fallback)');
+  const limit = await measureDbLimit(await scratchDatabase(ctx.serverUrl, name), 8, 5);
+  // Backends flush xact_commit when idle, but may keep it up to 10 s: start and end after such a pause.
+  await sleep(Math.max(0, quietSince + 10_500 - Date.now()));
+  const n = 300;
+  ctx.log(`commits per order (${n} orders, then 10 s for the statistics to be flushed)`);
+  const before = await counters(ctx.serverUrl, dbs);
+  const placed = new Workload(ctx.system.order.url, ctx.shop);
+  await Promise.all(Array.from({ length: 6 }, async () => {
+    while (placed.attempts.length < n) await placed.place();
+  }));
+  ctx.workload.attempts.push(...placed.attempts);
+  const created = placed.attempts.filter((a) => a.status === 201).length;
+  const afterXid = await counters(ctx.serverUrl, dbs);
+  await sleep(10_500);
+  const after = await counters(ctx.serverUrl, dbs);
+  await sleep(4_000);
+  const later = await counters(ctx.serverUrl, dbs);
+  const backgroundCommitsPerS = ((later.commits - after.commits) * 1000) / (later.at - after.at);
+  const commitsPerOrder = (after.commits - before.commits - (backgroundCommitsPerS * (after.at - before.at)) / 1000) / created;
+  const ceilingOrdersPerS = limit.commitsPerS / commitsPerOrder;
+  return {
+    limit, orders: created, commitsPerOrder, writeTransactionsPerOrder: (afterXid.nextXid - before.nextXid) / created,
+    backgroundCommitsPerS, ceilingOrdersPerS, saturationShareOfCeiling: saturationPerS / ceilingOrdersPerS,
+  };
+}
+
+/** d. Order's resilience layer vs bare calls (client layer), and Order vs a bare endpoint (whole path). */
+export async function resilience(ctx: Context): Promise<BenchResults['resilience']> {
+  const { catalog, account } = ctx.system;
+  ctx.log('resilience layer: Order\'s clients vs bare axios (3 × 2.5 s rounds each, alternated)');
+  const pick = { sku: () => pickFrom(ctx.side.items)().sku, account: () => pickFrom(ctx.side.accounts)().id };
+  const clientLayer = await clientLayerCost(catalog.url, account.url, pick, CONNECTIONS, 3, 2_500);
+  const name = `bench_bare_${process.pid}`;
+  ctx.scratch.push(name);
+  const bare = await startBareOrder({
+    PORT: String(await freePort()), CATALOG_URL: catalog.url, ACCOUNT_URL: account.url, DB_POOL_SIZE: '20',
+    DATABASE_URL: await scratchDatabase(ctx.serverUrl, name),
+  });
+  ctx.cleanups.push(bare.stop);
+  const runs = { order: [] as Awaited<ReturnType<typeof orderLoad>>[], bare: [] as Awaited<ReturnType<typeof orderLoad>>[] };
+  try {
+    ctx.log('whole path: Order POST /orders vs the bare endpoint (2 × 4 s each, alternated)');
+    await orderLoad({ url: bare.url, connections: CONNECTIONS, durationS: 1, body: bodyFor(ctx.side) }); // warm-up
+    for (let i = 0; i < 2; i++) {
+      runs.order.push(await orders(ctx, { durationS: 4 }));
+      runs.bare.push(await orderLoad({ url: bare.url, connections: CONNECTIONS, durationS: 4, body: bodyFor(ctx.side) }));
+    }
+  } finally {
+    await bare.stop();
+  }
+  const perS = (rs: typeof runs.order) => rs.reduce((a, r) => a + r.ok, 0) / rs.reduce((a, r) => a + r.durationS, 0);
+  const worstP99 = (rs: typeof runs.order) => Math.max(...rs.map((r) => r.p99));
+  return {
+    clientLayer,
+    wholePath: {
+      connections: CONNECTIONS, orderPerS: perS(runs.order), barePerS: perS(runs.bare), ratio: perS(runs.order) / perS(runs.bare),
+      orderP99: worstP99(runs.order), bareP99: worstP99(runs.bare),
+    },
+  };
+}
+
+const orderSucceeds = (ctx: Context) => async () => (await ctx.workload.place()).status === 201;
+
+/** c. Account stalled under moderate (open-loop) load: no request may outlive the budget. */
+export async function accountStalled(ctx: Context, saturationPerS: number): Promise<BenchResults['accountStalled']> {
+  const rate = Math.max(10, Math.round(saturationPerS / 4));
+  ctx.log(`Account stalled (SIGSTOP) for 5 s under ${rate} orders/s, evenly paced`);
+  // Open loop: requests keep arriving while earlier ones hang (autocannon's rate limit would not send them).
+  const load = pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop), keys: ctx.keys, budgetMs: BUDGET_MS });
+  try {
+    await sleep(1_000);
+    await ctx.system.account.signal('SIGSTOP');
+    await sleep(5_000);
+  } finally {
+    await ctx.system.account.signal('SIGCONT');
+  }
+  const result = await load;
+  await until('an order to succeed after SIGCONT', 20_000, orderSucceeds(ctx));
+  return { ...result, rate, budgetMs: BUDGET_MS };
+}
+
+/** b. Catalog killed: once its breaker is open, how fast and how many 503s. */
+export async function catalogDown(ctx: Context): Promise<BenchResults['catalogDown']> {
+  const { order, catalog } = ctx.system;
+  ctx.log('Catalog killed (SIGKILL): waiting for its breaker to open');
+  await catalog.signal('SIGKILL');
+  const breakerOpenAfterMs = await until('the catalog breaker to open', 15_000, async () => {
+    const deps = (await json(`${order.url}/dependencies`)) as { items: Array<{ name: string; state: string }> };
+    if (deps.items.find((d) => d.name === 'catalog')?.state === 'open') return true;
+    await ctx.workload.place();
+    return false;
+  });
+  ctx.log(`breaker open after ${breakerOpenAfterMs} ms; load for 4 s`);
+  const result = await measured(ctx, () => orders(ctx, { durationS: 4, checkRetryAfter: true }), (r) => r.answers);
+  await catalog.start();
+  const ordersSucceedAgainAfterMs = await until('an order to succeed after the restart', 20_000, orderSucceeds(ctx));
+  return { ...result, connections: CONNECTIONS, breakerOpenAfterMs, ordersSucceedAgainAfterMs };
+}
+
+export function machine(postgres: string) {
+  const cpus = os.cpus();
+  return {
+    hostname: os.hostname(), os: `${os.type()} ${os.release()} ${os.arch()}`, cpuModel: cpus[0]?.model ?? 'unknown', cpuCount: cpus.length,
+    totalMemoryGb: os.totalmem() / 2 ** 30, node: process.version, postgres,
+  };
+}

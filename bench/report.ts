@@ -1,0 +1,89 @@
+// The benchmark's results as a table with the targets (2 cores), printed and written to
+// bench/results/<ISO date>-<hostname>.json, latest.json and latest.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { cpuPerOrder } from './cpu';
+import type { DbLimit } from './db-limit';
+import type { LoadResult } from './load';
+
+type Cpu = ReturnType<typeof cpuPerOrder>;
+
+export interface BenchResults {
+  oneAtATime: LoadResult;
+  saturation: LoadResult & { connections: number; cpu: Cpu };
+  /** Evenly paced (one request every 1000/rate ms). */
+  halfLoad: LoadResult & { rate: number; cpu: Cpu };
+  /** autocannon's overallRate: each connection's share sent back to back at the start of every second. */
+  halfLoadAutocannon: LoadResult & { rate: number; connections: number };
+  catalogDown: LoadResult & { connections: number; cpu: Cpu; breakerOpenAfterMs: number; ordersSucceedAgainAfterMs: number };
+  accountStalled: LoadResult & { rate: number; budgetMs: number };
+  resilience: {
+    clientLayer: {
+      concurrency: number; layeredPerS: number; barePerS: number; ratio: number; failures: { layered: number; bare: number };
+      callerCpuPerFlowMs: { layered: number; bare: number };
+    };
+    wholePath: { connections: number; orderPerS: number; barePerS: number; ratio: number; orderP99: number; bareP99: number };
+  };
+  database: {
+    limit: DbLimit; orders: number; commitsPerOrder: number; writeTransactionsPerOrder: number;
+    backgroundCommitsPerS: number; ceilingOrdersPerS: number; saturationShareOfCeiling: number;
+  };
+  peakRssMb: Record<string, number | null>;
+  /** From each service's /metrics: rss, heapTotal, heapUsed, external (MB), after start-up and at the end. */
+  memory: { atStart: Record<string, Record<string, number> | null>; atEnd: Record<string, Record<string, number> | null> };
+  invariants: { violations: string[]; keys: number; checkedAfterMs: number };
+}
+
+export interface Line { measure: string; target: string; measured: string; met: boolean | null }
+
+const n = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
+
+const cpuLine = (cpu: Cpu) => Object.entries(cpu.perOrderMs).map(([p, ms]) => `${p} ${n(ms, 1)} (${n(cpu.kernelPerOrderMs[p], 1)})`).join(', ');
+
+export function lines(r: BenchResults): Line[] {
+  const down = r.catalogDown;
+  const share503 = down.answers > 0 ? (100 * (down.byStatus['503'] ?? 0)) / down.answers : 0;
+  const cl = r.resilience.clientLayer;
+  const layerCost = 100 * (1 - cl.ratio);
+  const db = r.database;
+  return [
+    { measure: `Orders/s at saturation (2xx/s, ${r.saturation.connections} connections)`, target: '≥ 250', measured: n(r.saturation.okPerS), met: r.saturation.okPerS >= 250 },
+    { measure: 'Latency at saturation, p50 / p99', target: '—', measured: `${n(r.saturation.p50)} / ${n(r.saturation.p99)} ms`, met: null },
+    { measure: `Latency of one order at a time (1 connection, ${n(r.oneAtATime.okPerS)} orders/s), p50 / p99`, target: '—', measured: `${n(r.oneAtATime.p50)} / ${n(r.oneAtATime.p99)} ms`, met: null },
+    { measure: `CPU per order at saturation (kernel part): ${cpuLine(r.saturation.cpu)}`, target: '—', measured: `${n(r.saturation.cpu.totalPerOrderMs, 1)} ms`, met: null },
+    { measure: `p99 at half load, evenly paced (${n(r.halfLoad.rate)} orders/s; p50 ${n(r.halfLoad.p50)} ms; other processes ${n(r.halfLoad.cpu.othersPercent)} % of the machine)`, target: '≤ 50 ms', measured: `${n(r.halfLoad.p99)} ms`, met: r.halfLoad.p99 <= 50 },
+    { measure: `Half load with autocannon overallRate (bursts each second, ${r.halfLoadAutocannon.connections} connections), p50 / p99`, target: '—', measured: `${n(r.halfLoadAutocannon.p50)} / ${n(r.halfLoadAutocannon.p99)} ms`, met: null },
+    { measure: `Catalog killed, breaker open: answers/s (${n(share503, 1)} % 503, ${down.missingRetryAfter} without Retry-After)`, target: '≥ 1000', measured: n(down.answersPerS), met: down.answersPerS >= 1000 },
+    { measure: `Catalog killed, breaker open: p99 of the 503s (CPU per 503: ${n(down.cpu.totalPerOrderMs, 1)} ms; other processes ${n(down.cpu.othersPercent)} %)`, target: '≤ 20 ms', measured: `${n(down.p99Of503, 1)} ms`, met: down.p99Of503 !== null && down.p99Of503 <= 20 && down.missingRetryAfter === 0 },
+    { measure: `Account stalled (SIGSTOP) 5 s under ${n(r.accountStalled.rate)} orders/s: longest request (${r.accountStalled.overBudget} of ${r.accountStalled.answers} over budget)`, target: `≤ ${r.accountStalled.budgetMs} ms (ORDER_REQUEST_BUDGET_MS)`, measured: `${n(r.accountStalled.maxMs)} ms`, met: r.accountStalled.maxMs <= r.accountStalled.budgetMs },
+    { measure: `Resilience layer cost: Order's clients vs bare axios, reserve→hold→confirm→capture (${n(cl.layeredPerS)} vs ${n(cl.barePerS)} flows/s; caller CPU ${n(cl.callerCpuPerFlowMs.layered, 2)} vs ${n(cl.callerCpuPerFlowMs.bare, 2)} ms per flow)`, target: '≤ 3 %', measured: `${n(layerCost, 1)} %`, met: layerCost <= 3 },
+    { measure: `Whole path, context: Order POST /orders vs bare endpoint (${n(r.resilience.wholePath.orderPerS)} vs ${n(r.resilience.wholePath.barePerS)} orders/s)`, target: '—', measured: `${n(100 * (1 - r.resilience.wholePath.ratio), 1)} % fewer`, met: null },
+    { measure: `Database: ${db.limit.tool} ${n(db.limit.commitsPerS)} commits/s ÷ ${n(db.commitsPerOrder, 1)} commits per order (${n(db.writeTransactionsPerOrder, 1)} writing)`, target: '—', measured: `ceiling ${n(db.ceilingOrdersPerS)} orders/s; saturation = ${n(100 * db.saturationShareOfCeiling)} % of it`, met: null },
+    ...Object.entries(r.peakRssMb).map(([name, mb]) => ({ measure: `Peak RSS, ${name}`, target: '≤ 200 MB', measured: `${n(mb)} MB`, met: mb !== null && mb <= 200 })),
+    { measure: `Invariants after the load (stock, credit, nothing pending, orders ≤ ${r.invariants.keys} keys)`, target: 'no violation', measured: r.invariants.violations.length === 0 ? 'all hold' : `${r.invariants.violations.length} violated`, met: r.invariants.violations.length === 0 },
+  ];
+}
+
+export function markdown(rows: Line[]): string {
+  const met = (m: boolean | null) => (m === null ? '' : m ? 'met' : '**not met**');
+  return ['| measure | target (2 cores) | measured | |', '|---|---|---|---|', ...rows.map((l) => `| ${l.measure} | ${l.target} | ${l.measured} | ${met(l.met)} |`)].join('\n');
+}
+
+export function machineLine(machine: { cpuModel: string; cpuCount: number; totalMemoryGb: number; node: string; postgres: string }): string {
+  return `${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGb.toFixed(0)} GB RAM, Node ${machine.node}, ${machine.postgres}`;
+}
+
+/** Writes the JSON report (dated, and as latest.json) and latest.md; returns the dated path. */
+export function writeReport(dir: string, report: Record<string, unknown>, md: string, latest: boolean, suffix = ''): string {
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(dir, `${stamp}-${os.hostname()}${suffix}.json`);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(file, json);
+  if (latest) {
+    writeFileSync(path.join(dir, 'latest.json'), json);
+    writeFileSync(path.join(dir, 'latest.md'), `${md}\n`);
+  }
+  return file;
+}

@@ -1,0 +1,134 @@
+// npm run bench: the three services as real processes on one PostgreSQL (DATABASE_URL, or an
+// embedded one), measured phase by phase (see phases.ts), the invariants checked after the load,
+// and a report in bench/results/. Every process it starts is ended, also on failure.
+//   BENCH_PHASES=throughput,database,resilience,stall,down   run only some phases (a partial report)
+//   BENCH_CPU_PROF=1   the services run under the V8 CPU profiler (cpu-profiler.mjs); a self-time summary is
+//                      written to bench/results/cpu-profile-<phases>.md (BENCH_CPU_PROF_KEEP=1 keeps the files)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Attempt, settle, setUpShop, type Shop, Workload } from '../test-support/order-workload';
+import { startSystem, type System } from '../test-support/system-harness';
+import { quietMachine } from './cpu';
+import { profileFiles, summaryMarkdown } from './cpu-profile';
+import * as phases from './phases';
+import { acquirePostgres, dropDatabases, serverInfo, type Server } from './postgres';
+import { type BenchResults, lines, machineLine, markdown, writeReport } from './report';
+import { memoryOf, rssSampler } from './rss';
+
+const RESULTS = path.join(__dirname, 'results');
+const ALL = ['throughput', 'database', 'resilience', 'stall', 'down'];
+const ENV = { NODE_ENV: 'test', LOG_LEVEL: 'error', DB_POOL_SIZE: '20' };
+const ORDER_ENV = {
+  ORDER_REQUEST_BUDGET_MS: String(phases.BUDGET_MS), BULKHEAD_MAX_CONCURRENT: '256',
+  RESERVATION_TTL_SECONDS: '10', HOLD_TTL_SECONDS: '30', RECOVERY_GRACE_SECONDS: '4', RECOVERY_INTERVAL_SECONDS: '1',
+};
+const SWEEP_ENV = { EXPIRY_SWEEP_INTERVAL_MS: '500' };
+
+/** 50 items with ample stock and 50 accounts with ample credit: orders are never refused. */
+const shop = (sku: string, account: string): Shop => ({
+  items: Array.from({ length: 50 }, (_, i) => ({ sku: `${sku}-${i}`, stock: 10_000_000, priceCents: 100 + i })),
+  accounts: Array.from({ length: 50 }, (_, i) => ({ id: `${account}-${i}`, creditLimitCents: 2_000_000_000 })),
+});
+const MAIN = shop('BENCH', 'bench-acc');
+const SIDE = shop('BARE', 'bare-acc'); // for the flows that bypass Order (not in its invariants)
+
+const started = Date.now();
+const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+
+async function main(): Promise<void> {
+  const selected = (process.env.BENCH_PHASES ?? ALL.join(',')).split(',').map((p) => p.trim());
+  const complete = ALL.every((p) => selected.includes(p)) && !process.env.BENCH_CPU_PROF;
+  const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(path.join(os.tmpdir(), 'order-ref-cpuprof-')) : undefined;
+  const profiled = (name: string): Record<string, string> =>
+    (profileDir ? { NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profiler.mjs')}`, BENCH_CPU_PROF_DIR: path.join(profileDir, name) } : {});
+  let pg: Server | undefined;
+  let system: System | undefined;
+  let sampler: ReturnType<typeof rssSampler> | undefined;
+  const scratch: string[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => (cleaned ??= (async () => {
+    sampler?.stop();
+    for (const c of cleanups) await c().catch(() => undefined);
+    await system?.stop().catch(() => undefined);
+    if (pg) {
+      const systemDbs = system?.all.map((s) => new URL(s.env.DATABASE_URL).pathname.slice(1)) ?? [];
+      await dropDatabases(pg.url, pg.source === 'DATABASE_URL' ? [...scratch, ...systemDbs] : scratch);
+      await pg.stop();
+    }
+    if (profileDir && !process.env.BENCH_CPU_PROF_KEEP) rmSync(profileDir, { recursive: true, force: true });
+  })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    const busyAtStart = await quietMachine(25, 30_000);
+    log(`machine ${busyAtStart?.toFixed(0) ?? '?'} % busy before the start (other jobs on it distort every number)`);
+    pg = await acquirePostgres();
+    const info = await serverInfo(pg.url);
+    log(`PostgreSQL (${pg.source}): ${info.version}`);
+    system = await startSystem(pg.url, {
+      env: ENV,
+      perService: { order: { ...ORDER_ENV, ...profiled('order') }, catalog: { ...SWEEP_ENV, ...profiled('catalog') }, account: { ...SWEEP_ENV, ...profiled('account') } },
+    });
+    sampler = rssSampler(system.all);
+    await setUpShop(system.catalog.url, system.account.url, MAIN);
+    await setUpShop(system.catalog.url, system.account.url, SIDE);
+    log(`services up: order ${system.order.url}, catalog ${system.catalog.url}, account ${system.account.url}`);
+    const memoryAtStart = await memoryOf(system.all);
+    if (profileDir) system.all.forEach((s) => s.child?.kill('SIGUSR2')); // profile from here on (cpu-profiler.mjs)
+    const ctx: phases.Context = { system, serverUrl: pg.url, shop: MAIN, side: SIDE, keys: [], workload: new Workload(system.order.url, MAIN), scratch, cleanups, log };
+    const r: Partial<BenchResults> = {};
+    if (selected.includes('throughput')) Object.assign(r, await phases.throughput(ctx));
+    const saturationPerS = r.saturation?.okPerS ?? 100;
+    if (selected.includes('database')) r.database = await phases.database(ctx, saturationPerS);
+    if (selected.includes('resilience')) r.resilience = await phases.resilience(ctx);
+    if (selected.includes('stall')) r.accountStalled = await phases.accountStalled(ctx, saturationPerS);
+    if (selected.includes('down')) r.catalogDown = await phases.catalogDown(ctx);
+
+    log('invariants: waiting for recovery and expiry, then checking through the public APIs');
+    const attempts: Attempt[] = [...ctx.workload.attempts, ...ctx.keys.map((key) => ({ key, status: 0, ms: 0 }))];
+    const settleFrom = Date.now();
+    const urls = { order: system.order.url, catalog: system.catalog.url, account: system.account.url };
+    const violations = await settle(urls, MAIN, attempts, 60_000);
+    r.invariants = { violations, keys: new Set(attempts.map((a) => a.key)).size, checkedAfterMs: Date.now() - settleFrom };
+    r.peakRssMb = sampler.stop();
+    r.memory = { atStart: memoryAtStart, atEnd: await memoryOf(system.all) };
+
+    const host = phases.machine(info.version.split(' on ')[0]);
+    const report = {
+      generatedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, phases: selected, cpuProfiled: Boolean(profileDir), machineBusyPercentBeforeStart: busyAtStart,
+      machine: host, postgres: { source: pg.source, ...info }, nodeOptions: process.env.NODE_OPTIONS ?? null, // passed on to the services
+      config: { allServices: ENV, order: ORDER_ENV, catalogAndAccount: SWEEP_ENV, shop: { items: MAIN.items.length, accounts: MAIN.accounts.length, stock: 10_000_000, quantityPerOrder: 1 } },
+      results: r,
+      table: complete ? lines(r as BenchResults) : undefined,
+    };
+    const table = complete ? markdown(lines(r as BenchResults)) : '';
+    const others = r.saturation?.cpu.othersPercent;
+    const md = `Run ${report.generatedAt} on ${machineLine(host)}; PostgreSQL ${pg.source}, fsync=${info.settings.fsync}. ` +
+      `Other processes used ${others?.toFixed(0) ?? '?'} % of the machine during the saturation phase.\n\n${table}`;
+    const file = writeReport(RESULTS, report, md, complete, profileDir ? '-cpu-profiled' : complete ? '' : '-partial');
+    process.stdout.write(`\n${complete ? md : JSON.stringify(r, null, 2)}\n\n`);
+    if (violations.length > 0) process.stdout.write(`violations:\n  ${violations.join('\n  ')}\n`);
+    log(`report: ${path.relative(process.cwd(), file)}${complete ? ', bench/results/latest.json, bench/results/latest.md' : ''}`);
+
+    if (profileDir) {
+      for (const s of system.all) await s.signal('SIGTERM'); // the profile is written on a normal exit
+      const summary = system.all.map((s) => summaryMarkdown(`${s.name} (phases: ${selected.join(', ')})`, profileFiles(path.join(profileDir, s.name)))).join('\n');
+      const out = path.join(RESULTS, `cpu-profile-${selected.join('-')}.md`);
+      writeFileSync(out, `CPU profiles (V8 sampling profiler, from after start-up), ${report.generatedAt}, ${machineLine(host)}\n\n${summary}`);
+      log(`CPU profile summary: ${path.relative(process.cwd(), out)}`);
+    }
+    if (violations.length > 0) process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
