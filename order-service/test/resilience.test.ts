@@ -35,6 +35,9 @@ describe('POST /orders when a dependency fails', () => {
     expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'catalog', orderId: expect.any(String) });
     expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(before);
     expect(await order.call('GET', `/orders/${res.body.orderId}`)).toMatchObject({ body: { status: 'failed' } });
+    // Refused before anything was sent: nothing to release, in either service.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fakes.calls.filter((c) => c.path.includes(res.body.orderId))).toHaveLength(0);
   });
 
   test('when the Catalog answers 4xx many times, then the breaker stays closed', async () => {

@@ -42,9 +42,10 @@ export function orderSaga(deps: { orders: OrderRepository; catalog: CatalogClien
   const { orders, catalog, account, policy, logger } = deps;
 
   /** Ends the order and releases both commitments: awaited within `deadline`, else in the background. */
-  async function end(order: OrderRecord, status: 'rejected' | 'failed', problem: StoredProblem, deadline: Deadline | null, beforeCommit = false) {
-    const finished = await orders.finish(order.id, status, problem, true, beforeCommit);
+  async function end(order: OrderRecord, status: 'rejected' | 'failed', problem: StoredProblem, deadline: Deadline | null, beforeCommit = false, nothingHeld = false) {
+    const finished = await orders.finish(order.id, status, problem, !nothingHeld, beforeCommit);
     if (!finished) return (await orders.find(order.id))!; // decided elsewhere, or past the point of no return
+    if (nothingHeld) return finished;
     if (deadline) await compensate(order.id, deadline);
     else void compensate(order.id, Deadline.after(policy.compensationBudgetMs));
     return finished;
@@ -79,7 +80,15 @@ export function orderSaga(deps: { orders: OrderRepository; catalog: CatalogClien
   }
 
   async function reserveAndHold(order: OrderRecord, deadline: Deadline): Promise<OrderRecord> {
-    const reserved = await catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline);
+    let reserved: Awaited<ReturnType<CatalogClient['reserve']>>;
+    try {
+      reserved = await catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline);
+    } catch (err) {
+      // Refused before anything was sent (open breaker, full bulkhead): nothing to release anywhere,
+      // which keeps the fail-fast answer cheap while a dependency is down.
+      if (isDependencyUnavailable(err) && !err.sent) return end(order, 'failed', unavailableProblem(err), null, true, true);
+      throw err;
+    }
     if (!reserved.ok) return refused(order, 'catalog', reserved.problem, deadline);
     const priced = priceFromReservation(reserved.value);
     await orders.markPriced(order.id, priced.lines, priced.totalCents, priced.currency);

@@ -11,7 +11,8 @@ const WHY: Record<UnavailableReason, string> = {
 
 /** 503 + Retry-After: the answer whenever a dependency cannot be used now. */
 export class DependencyUnavailable extends Problem {
-  constructor(readonly dependency: string, readonly reason: UnavailableReason, retryAfterSeconds: number) {
+  /** `sent`: whether any attempt may have reached the dependency (false: it cannot have acted). */
+  constructor(readonly dependency: string, readonly reason: UnavailableReason, retryAfterSeconds: number, readonly sent = true) {
     super(503, 'dependency_unavailable', 'A service this order needs is unavailable', `${dependency}: ${WHY[reason]}.`,
       { dependency, reason }, { 'Retry-After': String(retryAfterSeconds) });
   }

@@ -103,7 +103,7 @@ export class Dependency {
   async call<T>(deadline: Deadline, attempt: Attempt<T>, retrySafe: boolean): Promise<T> {
     if (!this.bulkhead.tryEnter()) {
       this.calls.inc({ dependency: this.name, outcome: 'rejected' });
-      throw new DependencyUnavailable(this.name, 'bulkhead_full', 1);
+      throw new DependencyUnavailable(this.name, 'bulkhead_full', 1, false);
     }
     try {
       return await this.withRetries(deadline, attempt, retrySafe);
@@ -113,22 +113,27 @@ export class Dependency {
   }
 
   private async withRetries<T>(deadline: Deadline, attempt: Attempt<T>, retrySafe: boolean): Promise<T> {
+    let sent = false; // did any attempt get past the breaker? (then the dependency may have acted)
+    const tracked: Attempt<T> = (signal, timeoutMs) => {
+      sent = true;
+      return attempt(signal, timeoutMs);
+    };
     for (let n = 0; ; n++) {
-      if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1);
+      if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1, sent);
       try {
-        const result = (await this.breaker.fire(attempt as Attempt<unknown>, deadline.signal(), deadline.remainingMs())) as T;
+        const result = (await this.breaker.fire(tracked as Attempt<unknown>, deadline.signal(), deadline.remainingMs())) as T;
         this.calls.inc({ dependency: this.name, outcome: 'success' });
         return result;
       } catch (err) {
         if ((err as { code?: string }).code === 'EOPENBREAKER') {
           this.calls.inc({ dependency: this.name, outcome: 'rejected' });
-          throw new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds());
+          throw new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), sent);
         }
         this.calls.inc({ dependency: this.name, outcome: isTimeout(err) ? 'timeout' : 'failure' });
         const delay = backoffMs(this.policy.retry, n);
         const canRetry = retrySafe && isTransient(err) && n + 1 < this.policy.retry.maxAttempts;
         if (!canRetry || delay + MIN_USEFUL_BUDGET_MS >= deadline.remainingMs()) {
-          throw new DependencyUnavailable(this.name, deadline.remainingMs() < MIN_USEFUL_BUDGET_MS ? 'budget_exhausted' : 'failed', this.retryAfterSeconds());
+          throw new DependencyUnavailable(this.name, deadline.remainingMs() < MIN_USEFUL_BUDGET_MS ? 'budget_exhausted' : 'failed', this.retryAfterSeconds(), sent);
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
