@@ -62,7 +62,9 @@ export function installFakes() {
       const id = decodeURIComponent(pattern.exec(uri)![1]);
       calls.push({ method: method.toUpperCase(), path: uri, body, headers: this.req.headers });
       const r = behaviours[name](id, body);
-      if (r === 'network-error') return callback(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), [0]);
+      // A dropped connection: the request is destroyed (passing an error to the reply callback can
+      // surface as an unhandled socket error in nock's interceptor instead).
+      if (r === 'network-error') return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       const [status, json] = Array.isArray(r) ? r : r.reply;
       const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
       if (Array.isArray(r)) send();
