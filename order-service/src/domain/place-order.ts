@@ -24,9 +24,10 @@ const hashRequest = (req: OrderRequest) =>
  */
 /**
  * Kept back from the budget to record the outcome and answer, so the answer comes within the
- * budget: 5 % of it, at least 25 ms (the benchmark saw 16–83 ms of recording under load).
+ * budget: 5 % of it, at least 50 ms (the benchmark saw 16–83 ms of recording under load, and CI a
+ * 25 ms reserve overrun by 62 ms with the whole test suite running on two cores).
  */
-const answerReserveMs = (budgetMs: number) => Math.max(25, Math.round(budgetMs * 0.05));
+const answerReserveMs = (budgetMs: number) => Math.max(50, Math.round(budgetMs * 0.05));
 
 export function placeOrderUseCase(deps: { orders: OrderRepository; saga: OrderSaga; budgetMs: number; keyTtlSeconds: number }) {
   return async function placeOrder(idempotencyKey: string, request: OrderRequest): Promise<OrderResponse> {
