@@ -2,9 +2,9 @@
 // ADMIN_TOKEN set) honours every interaction Order's pact asks of it: the COMMITTED
 // pacts/order-service-account-service.json, written by
 // order-service/test/contract/account-consumer.pact.test.ts. The verification runs in a child
-// process (see run-verification.ts and verify-account-pact.ts).
+// process (see test-support/pact-verification.ts and verify-account-pact.ts).
 import path from 'node:path';
-import { report, runVerification } from './run-verification';
+import { report, runVerification } from '../../../test-support/pact-verification';
 
 const VERIFY = path.join(__dirname, 'verify-account-pact.ts');
 
