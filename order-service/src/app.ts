@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { createHttpApp, createHttpMetrics, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
 import { accountClient } from './clients/account-client';
 import { dependencyHttp } from './clients/answers';
@@ -7,10 +8,10 @@ import { catalogClient } from './clients/catalog-client';
 import { Dependency, type DependencyPolicy } from './clients/resilience/dependency';
 import type { OrderConfig } from './config/order-config';
 import type { OrderDb } from './data/order-db';
-import { orderRepository } from './data/order-repository';
-import { orderSaga } from './domain/order-saga';
+import { type OrderRepository, orderRepository } from './data/order-repository';
+import { NO_HOOKS, orderSaga, type SagaHooks } from './domain/order-saga';
 import { placeOrderUseCase } from './domain/place-order';
-import { recoveryWorker } from './domain/recovery';
+import { type RecoveryWorker, recoveryWorker } from './domain/recovery';
 import { orderRoutes } from './routes/order-routes';
 
 export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/order.yaml');
@@ -29,11 +30,30 @@ function dependencyPolicy(config: OrderConfig): DependencyPolicy {
 }
 
 export interface OrderApp extends HttpApp {
-  recovery: ReturnType<typeof recoveryWorker>;
+  recovery: RecoveryWorker;
   dependencies: Dependency[];
 }
 
-export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: Logger; validateResponses?: boolean }): OrderApp {
+/** The test hook of the configuration: a pause of the request path after the point of no return. */
+function configHooks(config: OrderConfig): SagaHooks {
+  const pauseMs = config.SAGA_PAUSE_BEFORE_CONFIRM_MS;
+  if (pauseMs === 0) return NO_HOOKS;
+  return { at: (point, _id, writer) => (point === 'confirm' && writer.kind === 'request' ? new Promise((r) => setTimeout(r, pauseMs)) : undefined) };
+}
+
+/** Orders that only a person can settle: counted as they happen, and how many there are now. */
+function attentionMetrics(registry: Registry, orders: OrderRepository) {
+  const total = new Counter({ name: 'order_needs_attention_total', help: 'Orders that moved to needs_attention', registers: [registry] });
+  new Gauge({
+    name: 'order_needs_attention', help: 'Orders in needs_attention now (GET /orders?status=needs_attention lists them)', registers: [registry],
+    async collect() {
+      this.set(await orders.countNeedingAttention());
+    },
+  });
+  return () => total.inc();
+}
+
+export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: Logger; validateResponses?: boolean; hooks?: SagaHooks }): OrderApp {
   const { config, db, logger } = deps;
   const metrics = createHttpMetrics('order');
   const policy = dependencyPolicy(config);
@@ -41,16 +61,24 @@ export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: 
   const catalog = catalogClient(dependencyHttp(config.CATALOG_URL, config.SERVICE_TOKEN, sockets), new Dependency('catalog', policy, metrics.registry));
   const account = accountClient(dependencyHttp(config.ACCOUNT_URL, config.SERVICE_TOKEN, sockets), new Dependency('account', policy, metrics.registry));
   const orders = orderRepository(db);
+  const hooks = deps.hooks ?? configHooks(config);
   const saga = orderSaga({
-    orders, catalog, account, logger,
+    orders, catalog, account, logger, hooks,
+    onNeedsAttention: attentionMetrics(metrics.registry, orders),
     policy: {
       reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
       holdTtlSeconds: config.HOLD_TTL_SECONDS,
       compensationBudgetMs: config.COMPENSATION_BUDGET_MS,
-      pauseBeforeCommitMs: config.SAGA_PAUSE_BEFORE_COMMIT_MS,
+      graceSeconds: config.RECOVERY_GRACE_SECONDS,
     },
   });
-  const placeOrder = placeOrderUseCase({ orders, saga, budgetMs: config.ORDER_REQUEST_BUDGET_MS, keyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS });
+  const placeOrder = placeOrderUseCase({
+    orders, saga, logger,
+    budgetMs: config.ORDER_REQUEST_BUDGET_MS,
+    answerReserveMs: 2 * config.ORDER_DB_TIMEOUT_MS,
+    keyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS,
+    graceSeconds: config.RECOVERY_GRACE_SECONDS,
+  });
   const dependencies = [catalog.dependency, account.dependency];
   const routes = Router();
   routes.use(orderRoutes(placeOrder, orders));
@@ -70,8 +98,13 @@ export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: 
     validateResponses: deps.validateResponses,
   });
   const recovery = recoveryWorker({
-    orders, catalog, account, saga, logger,
-    policy: { graceSeconds: config.RECOVERY_GRACE_SECONDS, leaseSeconds: 60, batchSize: 50, budgetMs: config.COMPENSATION_BUDGET_MS },
+    orders, saga, logger, hooks,
+    policy: {
+      leaseSeconds: config.RECOVERY_LEASE_SECONDS,
+      batchSize: config.RECOVERY_BATCH_SIZE,
+      budgetMs: config.COMPENSATION_BUDGET_MS,
+      backoff: { baseSeconds: config.RECOVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.RECOVERY_BACKOFF_MAX_SECONDS },
+    },
   });
   return { ...http, recovery, dependencies };
 }

@@ -9,7 +9,7 @@ void runService({
   name: 'order',
   configSchema: orderConfigSchema,
   migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
-  connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE),
+  connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE, config.ORDER_DB_TIMEOUT_MS),
   start({ config, db, logger }) {
     const http = buildOrderApp({ config, db, logger });
     const recovery = startPeriodicTask('order recovery', () => http.recovery.runOnce(), config.RECOVERY_INTERVAL_SECONDS * 1000, logger);

@@ -1,5 +1,8 @@
-// Catalog and Account as seen by Order, faked with nock at the network boundary only. Each route
-// answers through a behaviour that a test can replace; every call is recorded.
+// Catalog and Account as seen by Order, faked with nock at the network boundary only. Each fake
+// keeps its commitments' states and refuses what the real service refuses (confirming an id never
+// reserved, reserving an id already released, releasing what was confirmed, ...), so a test can
+// check stock and credit against the order's final state. Each route answers through a behaviour
+// that a test can replace (or hold at a barrier); every call is recorded.
 import nock from 'nock';
 
 export const CATALOG_URL = 'http://catalog.test';
@@ -13,62 +16,112 @@ export interface FakeCall {
 }
 
 export type Reply = [number, unknown?] | { delayMs: number; reply: [number, unknown?] } | 'network-error';
-export type Behaviour = (id: string, body: any) => Reply;
+export type Behaviour = (id: string, body: any) => Reply | Promise<Reply>;
 
 export const PRICES: Record<string, number> = { 'COFFEE-1KG': 2450, 'MUG-CERAMIC': 1200 };
 const expiresAt = () => new Date(Date.now() + 120_000).toISOString();
 
-export function happyCatalog(): Record<string, Behaviour> {
-  const reservation = (id: string, lines: Array<{ sku: string; quantity: number }>, status = 'held') => {
-    const priced = lines.map((l) => ({ ...l, unitPriceCents: PRICES[l.sku] ?? 1000 }));
-    return { id, status, lines: priced, totalCents: priced.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), currency: 'EUR', expiresAt: expiresAt() };
-  };
-  const reserved = new Map<string, Array<{ sku: string; quantity: number }>>();
-  return {
-    reserve: (id, body) => {
-      reserved.set(id, body.lines);
-      return [201, reservation(id, body.lines)];
-    },
-    confirm: (id) => [200, reservation(id, reserved.get(id) ?? [{ sku: 'COFFEE-1KG', quantity: 1 }], 'confirmed')],
-    release: () => [204],
-    find: (id) => (reserved.has(id) ? [200, reservation(id, reserved.get(id)!)] : [404, { code: 'unknown_reservation', title: 'Unknown reservation', status: 404, type: 'x' }]),
-  };
-}
-
-export function happyAccount(): Record<string, Behaviour> {
-  const holds = new Map<string, any>();
-  const hold = (id: string, body: any, status = 'held') => ({ id, accountId: body.accountId, amountCents: body.amountCents, currency: body.currency, status, expiresAt: expiresAt() });
-  return {
-    hold: (id, body) => {
-      holds.set(id, body);
-      return [201, hold(id, body)];
-    },
-    capture: (id) => [200, hold(id, holds.get(id) ?? { accountId: 'acc-alice', amountCents: 1, currency: 'EUR' }, 'captured')],
-    release: () => [204],
-    find: (id) => (holds.has(id) ? [200, hold(id, holds.get(id))] : [404, { code: 'unknown_hold', title: 'Unknown hold', status: 404, type: 'x' }]),
-  };
-}
-
 export const problem = (status: number, code: string, extra: Record<string, unknown> = {}): [number, unknown] =>
   [status, { type: `urn:problem-type:${code}`, title: code, status, code, ...extra }];
+
+/** A commitment's life in the real services: made once per id, then confirmed or released, never both. */
+type CommitmentState = 'held' | 'confirmed' | 'released' | 'closed';
+interface Commitment { state: CommitmentState; body: string; value: any }
+
+function commitments(names: { made: string; confirmed: string }) {
+  const byId = new Map<string, Commitment>();
+  return {
+    byId,
+    stateOf: (id: string): CommitmentState | undefined => byId.get(id)?.state,
+    make(id: string, body: unknown, value: any): Reply {
+      const existing = byId.get(id);
+      if (existing?.state === 'closed') return problem(409, `${names.made}_released`);
+      if (existing) return existing.body === JSON.stringify(body) ? [200, { ...existing.value, status: existing.state }] : problem(409, `${names.made}_mismatch`);
+      byId.set(id, { state: 'held', body: JSON.stringify(body), value });
+      return [201, { ...value, status: 'held' }];
+    },
+    confirm(id: string): Reply {
+      const c = byId.get(id);
+      if (!c || c.state === 'closed') return problem(404, `unknown_${names.made}`);
+      if (c.state === 'released') return problem(409, `${names.made}_expired`);
+      c.state = 'confirmed';
+      return [200, { ...c.value, status: names.confirmed }];
+    },
+    release(id: string): Reply {
+      const c = byId.get(id);
+      if (!c) byId.set(id, { state: 'closed', body: '', value: null }); // a later request with this id is refused
+      else if (c.state === 'confirmed') return problem(409, `${names.made}_${names.confirmed}`);
+      else if (c.state === 'held') c.state = 'released';
+      return [204];
+    },
+    find(id: string): Reply {
+      const c = byId.get(id);
+      if (!c || c.state === 'closed') return problem(404, `unknown_${names.made}`);
+      return [200, { ...c.value, status: c.state === 'confirmed' ? names.confirmed : c.state }];
+    },
+  };
+}
+
+export function happyCatalog() {
+  const reservations = commitments({ made: 'reservation', confirmed: 'confirmed' });
+  const behaviours: Record<'reserve' | 'confirm' | 'release' | 'find', Behaviour> = {
+    reserve: (id, body) => {
+      const lines = body.lines.map((l: { sku: string; quantity: number }) => ({ ...l, unitPriceCents: PRICES[l.sku] ?? 1000 }));
+      const totalCents = lines.reduce((s: number, l: { quantity: number; unitPriceCents: number }) => s + l.quantity * l.unitPriceCents, 0);
+      return reservations.make(id, body, { id, lines, totalCents, currency: 'EUR', expiresAt: expiresAt() });
+    },
+    confirm: (id) => reservations.confirm(id),
+    release: (id) => reservations.release(id),
+    find: (id) => reservations.find(id),
+  };
+  return Object.assign(behaviours, { stateOf: reservations.stateOf });
+}
+
+export function happyAccount() {
+  const holds = commitments({ made: 'hold', confirmed: 'captured' });
+  const behaviours: Record<'hold' | 'capture' | 'release' | 'find', Behaviour> = {
+    hold: (id, body) => holds.make(id, body, { id, accountId: body.accountId, amountCents: body.amountCents, currency: body.currency, expiresAt: expiresAt() }),
+    capture: (id) => holds.confirm(id),
+    release: (id) => holds.release(id),
+    find: (id) => holds.find(id),
+  };
+  return Object.assign(behaviours, { stateOf: holds.stateOf });
+}
+
+/** A promise the test resolves: `wait` holds an actor, `open` lets it go; `reached` says it got there. */
+export function barrier() {
+  let open!: () => void;
+  let arrived!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const reached = new Promise<void>((r) => (arrived = r));
+  return {
+    open,
+    reached,
+    wait: () => {
+      arrived();
+      return gate;
+    },
+  };
+}
 
 /** Installs the fakes; returns the recorded calls and the behaviours to override. */
 export function installFakes() {
   const calls: FakeCall[] = [];
   const catalog = happyCatalog();
   const account = happyAccount();
-  const route = (scope: nock.Scope, method: 'put' | 'post' | 'get', pattern: RegExp, behaviours: Record<string, Behaviour>, name: string) =>
+  const route = <N extends string>(scope: nock.Scope, method: 'put' | 'post' | 'get', pattern: RegExp, behaviours: Record<N, Behaviour>, name: N) =>
     scope.intercept(pattern, method.toUpperCase()).reply(function (uri, body, callback) {
       const id = decodeURIComponent(pattern.exec(uri)![1]);
       calls.push({ method: method.toUpperCase(), path: uri, body, headers: this.req.headers });
-      const r = behaviours[name](id, body);
-      // A dropped connection: the request is destroyed (passing an error to the reply callback can
-      // surface as an unhandled socket error in nock's interceptor instead).
-      if (r === 'network-error') return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-      const [status, json] = Array.isArray(r) ? r : r.reply;
-      const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
-      if (Array.isArray(r)) send();
-      else setTimeout(send, r.delayMs);
+      void Promise.resolve(behaviours[name](id, body)).then((r) => {
+        // A dropped connection: the request is destroyed (passing an error to the reply callback can
+        // surface as an unhandled socket error in nock's interceptor instead).
+        if (r === 'network-error') return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        const [status, json] = Array.isArray(r) ? r : r.reply;
+        const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
+        if (Array.isArray(r)) send();
+        else setTimeout(send, r.delayMs);
+      });
     }).persist();
   const c = nock(CATALOG_URL);
   route(c, 'put', /^\/reservations\/([^/]+)$/, catalog, 'reserve');

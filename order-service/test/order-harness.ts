@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import nock from 'nock';
+import { Pool } from 'pg';
 import { createLogger, loadConfig } from 'service-platform';
 import { listen, request } from '../../test-support/http';
 import { createTestDatabase } from '../../test-support/test-database';
 import { buildOrderApp } from '../src/app';
 import { type OrderConfig, orderConfigSchema } from '../src/config/order-config';
 import { createOrderDb } from '../src/data/order-db';
+import type { SagaHooks } from '../src/domain/order-saga';
 import { ACCOUNT_URL, CATALOG_URL } from './fake-dependencies';
 
 export const MIGRATIONS = path.resolve(__dirname, '../prisma/migrations');
@@ -28,13 +30,14 @@ export function restoreNetwork(): void {
 export const ORDER = { accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 2 }, { sku: 'MUG-CERAMIC', quantity: 1 }] };
 
 /** The real Order over real HTTP on an ephemeral port, on its own fresh database. */
-export async function startOrder(env: Record<string, string> = {}) {
-  const databaseUrl = await createTestDatabase('order', MIGRATIONS);
+export async function startOrder(env: Record<string, string> = {}, opts: { hooks?: SagaHooks; databaseUrl?: string } = {}) {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase('order', MIGRATIONS));
   const config: OrderConfig = loadConfig(orderConfigSchema, {
     NODE_ENV: 'test', CATALOG_URL, ACCOUNT_URL, RETRY_BASE_DELAY_MS: '5', RETRY_MAX_DELAY_MS: '20', ...env,
   });
-  const db = createOrderDb(databaseUrl, 20);
-  const app = buildOrderApp({ config, db, logger: createLogger('order-test', process.env.TEST_LOG_LEVEL ?? 'silent'), validateResponses: true });
+  const db = createOrderDb(databaseUrl, 20, config.ORDER_DB_TIMEOUT_MS);
+  const app = buildOrderApp({ config, db, logger: createLogger('order-test', process.env.TEST_LOG_LEVEL ?? 'silent'), validateResponses: true, hooks: opts.hooks });
+  const pg = new Pool({ connectionString: databaseUrl, max: 4 });
   const server = await listen(app.app);
   const call = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => request(server.baseUrl, method, p, { body, headers });
   return {
@@ -43,10 +46,15 @@ export async function startOrder(env: Record<string, string> = {}) {
     db,
     databaseUrl,
     call,
+    /** SQL on Order's own database, for what the API cannot show or do (a crash's leftovers). */
+    sql: async (text: string, params: unknown[] = []) => (await pg.query(text, params)).rows,
+    /** The order's internal state (the API shows `committing` as `pending`). */
+    stateOf: async (id: string) => (await pg.query('SELECT state FROM orders WHERE id = $1', [id])).rows[0]?.state as string | undefined,
     placeOrder: (body: unknown = ORDER, key: string = randomUUID()) => call('POST', '/orders', body, { 'idempotency-key': key }),
     async close() {
       app.dependencies.forEach((d) => d.shutdown());
       await server.close();
+      await pg.end();
       await db.$disconnect();
     },
   };

@@ -22,17 +22,38 @@ export const orderConfigSchema = baseConfigSchema
     HOLD_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
     COMPENSATION_BUDGET_MS: z.coerce.number().int().min(50).default(2_000),
     IDEMPOTENCY_KEY_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+    /** Bounds every database wait of Order: the pool's connection timeout, and the statement and lock timeouts. */
+    ORDER_DB_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+    /** How long an order is left to its request before recovery may take it (database clock). */
     RECOVERY_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
     RECOVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(10),
-    /** Test hook (refused in production): a pause between the credit hold and the confirmations. */
-    SAGA_PAUSE_BEFORE_COMMIT_MS: ms(0),
+    RECOVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    /** A recovery worker's lease on a batch: longer than the batch can take. */
+    RECOVERY_LEASE_SECONDS: z.coerce.number().int().min(1).default(180),
+    /** An order recovery could not finish is due again after base × 2^attempts, at most max. */
+    RECOVERY_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.1).default(2),
+    RECOVERY_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).default(300),
+    /** Test hook (refused in production): a pause after the point of no return, before the confirmations. */
+    SAGA_PAUSE_BEFORE_CONFIRM_MS: ms(0),
   })
   .refine((c) => c.HOLD_TTL_SECONDS > c.RESERVATION_TTL_SECONDS, {
     path: ['HOLD_TTL_SECONDS'],
     message: 'must be longer than RESERVATION_TTL_SECONDS, so a hold outlives the reservation it follows',
   })
-  .refine((c) => c.NODE_ENV !== 'production' || c.SAGA_PAUSE_BEFORE_COMMIT_MS === 0, {
-    path: ['SAGA_PAUSE_BEFORE_COMMIT_MS'],
+  .refine((c) => c.RECOVERY_GRACE_SECONDS >= c.ORDER_REQUEST_BUDGET_MS / 1000 + 1, {
+    path: ['RECOVERY_GRACE_SECONDS'],
+    message: 'must be at least ORDER_REQUEST_BUDGET_MS / 1000 + 1, so recovery never takes an order whose request is still running',
+  })
+  .refine((c) => 2 * c.ORDER_DB_TIMEOUT_MS <= c.ORDER_REQUEST_BUDGET_MS / 2, {
+    path: ['ORDER_DB_TIMEOUT_MS'],
+    message: 'must be at most a quarter of ORDER_REQUEST_BUDGET_MS (twice it is kept back from the budget to record the outcome)',
+  })
+  .refine((c) => c.RECOVERY_LEASE_SECONDS * 1000 > c.RECOVERY_BATCH_SIZE * (c.COMPENSATION_BUDGET_MS + 4 * c.ORDER_DB_TIMEOUT_MS), {
+    path: ['RECOVERY_LEASE_SECONDS'],
+    message: 'must be longer than a batch can take: RECOVERY_BATCH_SIZE × (COMPENSATION_BUDGET_MS + 4 × ORDER_DB_TIMEOUT_MS)',
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.SAGA_PAUSE_BEFORE_CONFIRM_MS === 0, {
+    path: ['SAGA_PAUSE_BEFORE_CONFIRM_MS'],
     message: 'is a test hook and must be 0 in production',
   });
 

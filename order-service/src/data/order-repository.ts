@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, InvalidCursor, type Page, toPage } from 'service-platform';
+import { Prisma } from '../generated/prisma/client';
+import { type OrderState, statesOf, type PublicStatus } from '../domain/order-state';
+import type { OrderDb } from './order-db';
 
 /** What a cursor we issued holds: a time since 1970 (before year 10000) and an order id. */
 const MAX_TIME = Date.UTC(10000, 0, 1);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-import type { Order as OrderRow, Prisma } from '../generated/prisma/client';
-import type { OrderDb } from './order-db';
-
-export type OrderStatus = 'pending' | 'confirmed' | 'rejected' | 'failed';
 
 export interface OrderLine {
   sku: string;
@@ -16,12 +15,13 @@ export interface OrderLine {
   lineTotalCents?: number;
 }
 
-/** The problem a rejected or failed order was answered with, kept so a replay answers the same. */
-export interface StoredProblem {
-  status: number;
+/** Why an order was rejected, failed or needs attention: a stable code and what to tell the client. No HTTP. */
+export interface Reason {
   code: string;
   title: string;
   detail?: string;
+  /** For a failure a client may retry: when. */
+  retryAfterSeconds?: number;
   [extension: string]: unknown;
 }
 
@@ -29,119 +29,151 @@ export interface OrderRecord {
   id: string;
   requestHash: string;
   accountId: string;
-  status: OrderStatus;
-  step: 'started' | 'committing' | 'done';
+  state: OrderState;
   lines: OrderLine[];
   totalCents: number | null;
   currency: string | null;
-  problem: StoredProblem | null;
-  compensationPending: boolean;
+  reason: Reason | null;
+  /** A rejected or failed order whose releases have not been acknowledged yet. */
+  releasesOwed: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-const toRecord = (row: OrderRow): OrderRecord => ({
-  ...row,
-  status: row.status as OrderStatus,
-  step: row.step as OrderRecord['step'],
-  lines: row.lines as unknown as OrderLine[],
-  problem: row.problem as StoredProblem | null,
-});
+/** Who may write: anyone who holds the state (the request path), or the owner of a live lease (recovery). */
+export type Writer = { kind: 'request' } | { kind: 'lease'; owner: string };
+export const REQUEST: Writer = { kind: 'request' };
+
+/** What a move writes besides the state. */
+export interface MoveData {
+  priced?: { lines: OrderLine[]; totalCents: number; currency: string };
+  reason?: Reason;
+  releasesOwed?: boolean;
+  /** Free the Idempotency-Key (a failed order that holds nothing and owes nothing). */
+  freeKey?: boolean;
+  /** When recovery may look at the order next, in seconds from now (database clock). */
+  nextAttemptInSeconds?: number;
+}
+
+const COLUMNS = Prisma.sql`id::text AS id, request_hash AS "requestHash", account_id AS "accountId", state, lines,
+  total_cents AS "totalCents", currency, reason, releases_owed AS "releasesOwed", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+type Row = Omit<OrderRecord, 'lines' | 'reason'> & { lines: unknown; reason: unknown };
+const toRecord = (row: Row): OrderRecord => ({ ...row, lines: row.lines as OrderLine[], reason: row.reason as Reason | null });
+
+const guard = (writer: Writer) =>
+  writer.kind === 'lease' ? Prisma.sql`AND lease_owner = ${writer.owner}::uuid AND lease_until > now()` : Prisma.empty;
 
 const cursorKey = (o: OrderRecord) => `${o.createdAt.toISOString()}|${o.id}`;
 
 export function orderRepository(db: OrderDb) {
-  const update = async (id: string, where: Prisma.OrderWhereInput, data: Prisma.OrderUpdateManyMutationInput) =>
-    (await db.order.updateMany({ where: { id, ...where }, data: { ...data, updatedAt: new Date() } })).count === 1;
+  const one = async (query: Prisma.Sql) => {
+    const rows = await db.$queryRaw<Row[]>(query);
+    return rows.length === 1 ? toRecord(rows[0]) : null;
+  };
 
   return {
     /**
-     * Claims the Idempotency-Key and records the order `pending` in one statement: of two
-     * concurrent requests with one key, exactly one inserts. A key past its retention is freed first.
+     * Claims the Idempotency-Key and records the order `pending` in one INSERT: of two concurrent
+     * requests with one key, exactly one inserts. Recovery may look at it after `graceSeconds`
+     * (database clock). `firstRequestOpen`: the first request may still be running (it is within
+     * its budget), so a replay must not answer for it yet.
      */
-    async claim(key: string, requestHash: string, accountId: string, lines: OrderLine[], keyTtlSeconds: number) {
-      return db.$transaction(async (tx) => {
-        await tx.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key = ${key} AND idempotency_expires_at < now()`;
-        const inserted = await tx.$queryRaw<Array<{ id: string }>>`
-          INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, status, lines)
-          VALUES (${randomUUID()}::uuid, ${key}, now() + make_interval(secs => ${keyTtlSeconds}::int), ${requestHash},
-                  ${accountId}, 'pending', ${JSON.stringify(lines)}::jsonb)
-          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`;
-        const row = inserted.length === 1
-          ? await tx.order.findUniqueOrThrow({ where: { id: inserted[0].id } })
-          : await tx.order.findUniqueOrThrow({ where: { idempotencyKey: key } });
-        return { claimed: inserted.length === 1, order: toRecord(row) };
-      });
+    async claim(key: string, requestHash: string, accountId: string, lines: OrderLine[], ttl: { keySeconds: number; graceSeconds: number; budgetMs: number }) {
+      const insert = () => one(Prisma.sql`
+        INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, state, lines, next_attempt_at)
+        VALUES (${randomUUID()}::uuid, ${key}, now() + make_interval(secs => ${ttl.keySeconds}::int), ${requestHash}, ${accountId},
+                'pending', ${JSON.stringify(lines)}::jsonb, now() + make_interval(secs => ${ttl.graceSeconds}::int))
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`);
+      const inserted = await insert();
+      if (inserted) return { claimed: true as const, order: inserted, firstRequestOpen: true };
+      // A key past its retention is free: clear it, then claim again (rare, so not on the common path).
+      const freed = await db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key = ${key} AND idempotency_expires_at < now()`;
+      const retried = freed > 0 ? await insert() : null;
+      if (retried) return { claimed: true as const, order: retried, firstRequestOpen: true };
+      const rows = await db.$queryRaw<Array<Row & { open: boolean }>>`
+        SELECT ${COLUMNS}, created_at + make_interval(secs => ${ttl.budgetMs / 1000}::float8) > now() AS open
+          FROM orders WHERE idempotency_key = ${key}`;
+      // Freed between our INSERT and this read (its order failed): the caller tries again.
+      if (rows.length === 0) return null;
+      return { claimed: false as const, order: toRecord(rows[0]), firstRequestOpen: rows[0].open };
     },
 
-    find: async (id: string) => {
-      const row = await db.order.findUnique({ where: { id } });
-      return row && toRecord(row);
-    },
+    find: (id: string) => one(Prisma.sql`SELECT ${COLUMNS} FROM orders WHERE id = ${id}::uuid`),
 
-    async list(filter: { accountId?: string; status?: OrderStatus }, limit: number, cursor?: string): Promise<Page<OrderRecord>> {
+    async list(filter: { accountId?: string; status?: PublicStatus }, limit: number, cursor?: string): Promise<Page<OrderRecord>> {
       const after = decodeCursor(cursor);
       const [at, id] = after?.split('|') ?? [];
       if (after !== undefined && !(Date.parse(at) >= 0 && Date.parse(at) < MAX_TIME && UUID.test(id ?? ''))) throw new InvalidCursor();
-      const before: Prisma.OrderWhereInput = after
-        ? { OR: [{ createdAt: { lt: new Date(at) } }, { createdAt: new Date(at), id: { lt: id } }] }
-        : {};
-      const rows = await db.order.findMany({
-        where: { ...filter, ...before },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: limit + 1,
-      });
+      const where = [
+        filter.accountId !== undefined ? Prisma.sql`account_id = ${filter.accountId}` : null,
+        filter.status !== undefined ? Prisma.sql`state IN (${Prisma.join(statesOf(filter.status))})` : null,
+        after ? Prisma.sql`(created_at, id) < (${new Date(at)}::timestamptz, ${id}::uuid)` : null,
+      ].filter((w) => w !== null);
+      const rows = await db.$queryRaw<Row[]>`
+        SELECT ${COLUMNS} FROM orders ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
+         ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}::int`;
       return toPage(rows.map(toRecord), limit, cursorKey);
     },
 
-    markPriced: (id: string, lines: OrderLine[], totalCents: number, currency: string) =>
-      update(id, { status: 'pending' }, { lines: lines as unknown as Prisma.InputJsonValue, totalCents, currency }),
-
-    /** The point of no return, recorded before the first confirmation is sent. */
-    markCommitting: (id: string) => update(id, { status: 'pending' }, { step: 'committing' }),
-
     /**
-     * pending → final, once: null if the order was decided already (by a recovery worker) or, for
-     * `beforeCommit`, if it has passed the point of no return. Returns the order as it now is.
+     * The one way an order's state changes: a compare-and-set on `from`. Returns the order as
+     * written, or null when it lost (another actor moved the order, or the writer's lease is gone).
      */
-    async finish(id: string, status: Exclude<OrderStatus, 'pending'>, problem: StoredProblem | null, compensationPending: boolean, beforeCommit = false) {
-      try {
-        const row = await db.order.update({
-          where: { id, status: 'pending', ...(beforeCommit ? { step: 'started' } : {}) },
-          data: {
-            status, step: 'done', compensationPending, leaseUntil: null, updatedAt: new Date(),
-            problem: problem === null ? undefined : (problem as unknown as Prisma.InputJsonValue),
-          },
-        });
-        return toRecord(row);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'P2025') return null; // no pending order matched
-        throw err;
-      }
+    move(id: string, from: OrderState, to: OrderState, data: MoveData, writer: Writer): Promise<OrderRecord | null> {
+      const { priced, reason } = data;
+      return one(Prisma.sql`
+        UPDATE orders SET state = ${to},
+               lines = COALESCE(${priced ? JSON.stringify(priced.lines) : null}::jsonb, lines),
+               total_cents = COALESCE(${priced?.totalCents ?? null}::int, total_cents),
+               currency = COALESCE(${priced?.currency ?? null}::char(3), currency),
+               reason = COALESCE(${reason ? JSON.stringify(reason) : null}::jsonb, reason),
+               releases_owed = ${data.releasesOwed ?? false}::boolean,
+               idempotency_key = CASE WHEN ${data.freeKey ?? false}::boolean THEN NULL ELSE idempotency_key END,
+               next_attempt_at = now() + make_interval(secs => ${data.nextAttemptInSeconds ?? 0}::int),
+               updated_at = now()
+         WHERE id = ${id}::uuid AND state = ${from} ${guard(writer)}
+        RETURNING ${COLUMNS}`);
     },
 
-    markCompensated: (id: string) => update(id, {}, { compensationPending: false, leaseUntil: null }),
-
-    releaseLease: (id: string) => db.order.updateMany({ where: { id }, data: { leaseUntil: null } }),
+    /** The releases of a rejected or failed order were acknowledged; a failed order frees its key. */
+    settleReleases: (id: string, state: 'rejected' | 'failed', writer: Writer) =>
+      one(Prisma.sql`
+        UPDATE orders SET releases_owed = false, updated_at = now(),
+               idempotency_key = CASE WHEN state = 'failed' THEN NULL ELSE idempotency_key END
+         WHERE id = ${id}::uuid AND state = ${state} AND releases_owed ${guard(writer)}
+        RETURNING ${COLUMNS}`),
 
     /**
-     * Orders the recovery worker must drive: pending past the grace period (their request died)
-     * or with releases still to send. SKIP LOCKED and a lease let several instances share the work.
+     * Leases up to `batch` orders that are due (database clock): unfinished past their grace period,
+     * or owing releases. SKIP LOCKED and an owner token let several workers share the work; a lease
+     * is never taken from a live owner. needs_attention orders are never due.
      */
-    async leaseForRecovery(graceSeconds: number, leaseSeconds: number, batch: number): Promise<OrderRecord[]> {
-      const ids = await db.$queryRaw<Array<{ id: string }>>`
-        UPDATE orders SET lease_until = now() + make_interval(secs => ${leaseSeconds}::int)
+    async leaseDue(owner: string, leaseSeconds: number, batch: number): Promise<OrderRecord[]> {
+      const rows = await db.$queryRaw<Row[]>`
+        UPDATE orders SET lease_owner = ${owner}::uuid, lease_until = now() + make_interval(secs => ${leaseSeconds}::int)
          WHERE id IN (
            SELECT id FROM orders
-            WHERE ((status = 'pending' AND updated_at < now() - make_interval(secs => ${graceSeconds}::int))
-                   OR compensation_pending)
+            WHERE (state IN ('pending', 'committing') OR releases_owed) AND next_attempt_at <= now()
               AND (lease_until IS NULL OR lease_until < now())
-            ORDER BY updated_at LIMIT ${batch}::int FOR UPDATE SKIP LOCKED)
-        RETURNING id::text`;
-      if (ids.length === 0) return [];
-      const rows = await db.order.findMany({ where: { id: { in: ids.map((r) => r.id) } } });
+            ORDER BY next_attempt_at LIMIT ${batch}::int FOR UPDATE SKIP LOCKED)
+        RETURNING ${COLUMNS}`;
       return rows.map(toRecord);
     },
+
+    /** Recovery could not finish the order now: try again after a backoff (capped), and give the lease back. */
+    defer: (id: string, owner: string, backoff: { baseSeconds: number; maxSeconds: number }) =>
+      db.$executeRaw`
+        UPDATE orders SET attempts = attempts + 1, lease_owner = NULL, lease_until = NULL,
+               next_attempt_at = now() + make_interval(secs => LEAST(${backoff.maxSeconds}::float8, ${backoff.baseSeconds}::float8 * power(2, LEAST(attempts, 30))))
+         WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
+
+    /** Only the owner gives a lease back. */
+    releaseLease: (id: string, owner: string) =>
+      db.$executeRaw`UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
+
+    countNeedingAttention: async () =>
+      Number((await db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM orders WHERE state = 'needs_attention'`)[0].n),
 
     purgeExpiredKeys: () =>
       db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < now()`,

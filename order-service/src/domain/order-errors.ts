@@ -14,8 +14,8 @@ export class IdempotencyKeyReused extends Problem {
 }
 
 export class RequestInProgress extends Problem {
-  constructor(orderId: string) {
+  constructor(orderId: string | null) {
     super(409, 'request_in_progress', 'The first request with this key is still running',
-      'Retry after a moment to get its answer.', { orderId }, { 'Retry-After': '1' });
+      'Retry after a moment to get its answer.', orderId ? { orderId } : {}, { 'Retry-After': '1' });
   }
 }

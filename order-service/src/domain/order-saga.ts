@@ -1,130 +1,199 @@
 import type { Logger } from 'service-platform';
 import type { AccountClient } from '../clients/account-client';
+import type { Answer, RefusalProblem } from '../clients/answers';
 import type { CatalogClient } from '../clients/catalog-client';
 import { Deadline } from '../clients/resilience/deadline';
 import { type DependencyUnavailable, isDependencyUnavailable } from '../clients/resilience/dependency-unavailable';
-import type { OrderRecord, OrderRepository, StoredProblem } from '../data/order-repository';
+import type { OrderRecord, OrderRepository, Reason, Writer } from '../data/order-repository';
 import {
-  commitmentExpired,
-  isRejection,
-  priceFromReservation,
-  rejectionProblem,
-  unavailableProblem,
-  unexpectedRefusal,
-} from './saga-steps';
+  commitmentExpired, holdLapsed, isRejection, priceFromReservation, rejectedBecause, releaseRefused, unavailable, unexpectedRefusal,
+} from './order-reasons';
+import type { OrderState } from './order-state';
 
 export interface SagaPolicy {
   reservationTtlSeconds: number;
   holdTtlSeconds: number;
   /** The budget for releases sent after the request's own budget is spent. */
   compensationBudgetMs: number;
-  /** Test hook: widens the window between the credit hold and the confirmations. */
-  pauseBeforeCommitMs: number;
+  /** How long the request path keeps an order to itself before recovery may look at it. */
+  graceSeconds: number;
 }
 
+/** Where an actor can be held (by a test): each point comes just before what it names. */
+export type SagaPoint = 'reserve' | 'hold' | 'commit' | 'confirm' | 'release' | 'recover';
+export interface SagaHooks {
+  at(point: SagaPoint, orderId: string, writer: Writer): Promise<void> | void;
+}
+export const NO_HOOKS: SagaHooks = { at: () => undefined };
+
+type Dependency = 'catalog' | 'account';
+type Step<T> = { ok: true; value: T } | { ok: false; refused: RefusalProblem; status: number } | { ok: false; unavailable: DependencyUnavailable };
+type End = { to: 'rejected' | 'failed'; reason: Reason };
+
+/** What an ended order may have to give back: a dependency is added before its request is sent. */
+class Compensations {
+  private readonly owed = new Set<Dependency>();
+  mayAct = (d: Dependency) => void this.owed.add(d);
+  didNotAct = (d: Dependency) => void this.owed.delete(d);
+  get list(): Dependency[] {
+    return [...this.owed];
+  }
+}
+
+/** Below this, releases are not worth starting within the request: they go to the background. */
+const MIN_RELEASE_BUDGET_MS = 20;
+const FOR_GOOD = 409; // a release refused with 409 (confirmed, captured) will be refused for ever
+
 /**
- * The order saga. It asks for commitments, never for information:
- *   1. the order is recorded `pending` (by the caller, with its Idempotency-Key);
- *   2. reserve the stock in Catalog, keyed by the order id: the answer carries the prices;
- *   3. price the order from the reservation;
- *   4. hold the credit in Account, keyed by the order id;
- *   5. confirm the reservation, capture the hold: `confirmed`.
- * A refusal releases what is held: `rejected`. A failure releases what may be held: `failed`.
- *
- * The point of no return is recorded (step `committing`) once both commitments are in place and
- * before the reservation is confirmed. From there the saga only goes forward: if a confirmation
- * cannot be sent now, the order stays pending and the recovery worker finishes it. Confirming the
- * stock before capturing the credit means that no charge ever precedes a confirmed order; the hold
- * outlives the reservation (holdTtlSeconds > reservationTtlSeconds) so that it can still be
- * captured after the reservation was confirmed.
+ * The order saga. It asks for commitments, never for information, and reads in the order it runs:
+ *   1. reserve the stock in Catalog, keyed by the order id: the answer carries the prices;
+ *   2. hold the credit in Account, keyed by the order id (a free order needs none);
+ *   3. record `committing` with the prices: the point of no return;
+ *   4. confirm the reservation;
+ *   5. capture the hold: `confirmed`.
+ * Before step 3 a refusal ends the order `rejected`, a failure `failed`, and what may be held is
+ * released. After it the saga only goes forward. Every state write is a compare-and-set
+ * (`orders.move`): a step that loses has been overtaken (by recovery, or a replica) and answers
+ * what is stored. Recovery runs the same steps from the stored state (`run`).
  */
-export function orderSaga(deps: { orders: OrderRepository; catalog: CatalogClient; account: AccountClient; policy: SagaPolicy; logger: Logger }) {
-  const { orders, catalog, account, policy, logger } = deps;
+export function orderSaga(deps: {
+  orders: OrderRepository; catalog: CatalogClient; account: AccountClient; policy: SagaPolicy; logger: Logger;
+  hooks?: SagaHooks; onNeedsAttention?: (order: OrderRecord) => void;
+}) {
+  const { orders, catalog, account, policy, logger, hooks = NO_HOOKS } = deps;
+  const releases = { catalog: catalog.release, account: account.release };
+  /** The request path keeps the order to itself for the grace period; recovery looks again at once. */
+  const nextAttempt = (writer: Writer) => (writer.kind === 'request' ? policy.graceSeconds : 0);
+  const overtaken = async (id: string) => (await orders.find(id))!;
 
-  /** Ends the order and releases both commitments: awaited within `deadline`, else in the background. */
-  async function end(order: OrderRecord, status: 'rejected' | 'failed', problem: StoredProblem, deadline: Deadline | null, beforeCommit = false, nothingHeld = false) {
-    const finished = await orders.finish(order.id, status, problem, !nothingHeld, beforeCommit);
-    if (!finished) return (await orders.find(order.id))!; // decided elsewhere, or past the point of no return
-    if (nothingHeld) return finished;
-    if (deadline) await compensate(order.id, deadline);
-    else void compensate(order.id, Deadline.after(policy.compensationBudgetMs));
-    return finished;
+  /** Drives the order from its stored state as far as it can go now; returns it as stored. */
+  function run(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    if (order.state === 'pending') return fromPending(order, deadline, writer);
+    if (order.state === 'committing') return fromCommitting(order, deadline, writer);
+    if (order.releasesOwed) return sendReleases(order, ['catalog', 'account'], deadline, writer); // every release is safe for an id never used
+    return Promise.resolve(order);
   }
 
-  /** Releases both commitments (each is idempotent and succeeds for an id never used). */
-  async function compensate(orderId: string, deadline: Deadline): Promise<boolean> {
-    try {
-      const [reservation, hold] = await Promise.all([catalog.release(orderId, deadline), account.release(orderId, deadline)]);
-      if (!reservation.ok || !hold.ok) {
-        logger.error({ orderId, reservation, hold }, 'a release was refused: a confirmed commitment cannot be released');
-        return false;
-      }
-      await orders.markCompensated(orderId);
-      return true;
-    } catch (err) {
-      logger.warn({ orderId, err: String(err) }, 'releases not sent now; the recovery worker will re-send them');
-      return false;
-    }
-  }
+  /** Steps 1–3. */
+  async function fromPending(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    const undo = new Compensations();
 
-  /** Step 5, past the point of no return: only forward. */
-  async function commit(order: OrderRecord, deadline: Deadline): Promise<OrderRecord> {
-    const confirmed = await catalog.confirm(order.id, deadline);
-    if (!confirmed.ok) return end(order, 'failed', commitmentExpired('stock reservation'), deadline);
-    const captured = await account.capture(order.id, deadline);
-    if (!captured.ok) {
-      logger.error({ orderId: order.id, problem: captured.problem }, 'stock confirmed but the credit hold expired: needs attention');
-      return end(order, 'failed', commitmentExpired('credit hold'), null);
-    }
-    return (await orders.finish(order.id, 'confirmed', null, false)) ?? (await orders.find(order.id))!;
-  }
-
-  async function reserveAndHold(order: OrderRecord, deadline: Deadline): Promise<OrderRecord> {
-    let reserved: Awaited<ReturnType<CatalogClient['reserve']>>;
-    try {
-      reserved = await catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline);
-    } catch (err) {
-      // Refused before anything was sent (open breaker, full bulkhead): nothing to release anywhere,
-      // which keeps the fail-fast answer cheap while a dependency is down.
-      if (isDependencyUnavailable(err) && !err.sent) return end(order, 'failed', unavailableProblem(err), null, true, true);
-      throw err;
-    }
-    if (!reserved.ok) return refused(order, 'catalog', reserved.problem, deadline);
+    await hooks.at('reserve', order.id, writer);
+    const reserved = await call('catalog', undo, () => catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline));
+    if (!reserved.ok) return stop(order, endFor('catalog', reserved), undo, deadline, writer);
+    if (!['held', 'confirmed'].includes(reserved.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('stock reservation') }, undo, deadline, writer);
     const priced = priceFromReservation(reserved.value);
-    await orders.markPriced(order.id, priced.lines, priced.totalCents, priced.currency);
-    const held = await account.hold(order.id, {
-      accountId: order.accountId, amountCents: priced.totalCents, currency: priced.currency, ttlSeconds: policy.holdTtlSeconds,
-    }, deadline);
-    if (!held.ok) return refused(order, 'account', held.problem, deadline);
-    if (policy.pauseBeforeCommitMs > 0) await new Promise((r) => setTimeout(r, policy.pauseBeforeCommitMs));
-    await orders.markCommitting(order.id);
-    return commit(order, deadline);
+
+    if (priced.totalCents > 0) {
+      await hooks.at('hold', order.id, writer);
+      const held = await call('account', undo, () => account.hold(order.id, {
+        accountId: order.accountId, amountCents: priced.totalCents, currency: priced.currency, ttlSeconds: policy.holdTtlSeconds,
+      }, deadline));
+      if (!held.ok) return stop(order, endFor('account', held), undo, deadline, writer);
+      if (!['held', 'captured'].includes(held.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('credit hold') }, undo, deadline, writer);
+    }
+
+    await hooks.at('commit', order.id, writer);
+    const committing = await orders.move(order.id, 'pending', 'committing', { priced, nextAttemptInSeconds: nextAttempt(writer) }, writer);
+    if (!committing) return overtaken(order.id);
+    return fromCommitting(committing, deadline, writer);
   }
 
-  function refused(order: OrderRecord, dependency: string, problem: { code: string }, deadline: Deadline) {
-    if (isRejection(problem)) return end(order, 'rejected', rejectionProblem(problem), deadline);
-    throw unexpectedRefusal(dependency, problem);
-  }
+  /** Steps 4–5, past the point of no return: only forward. Stock is confirmed before credit is captured. */
+  async function fromCommitting(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    await hooks.at('confirm', order.id, writer);
+    const confirmed = await call('catalog', null, () => catalog.confirm(order.id, deadline));
+    if (!confirmed.ok && 'refused' in confirmed && confirmed.refused.code === 'reservation_expired') {
+      // Nothing was sold, so nothing may be charged: the hold is released.
+      const failed = await orders.move(order.id, 'committing', 'failed', {
+        reason: commitmentExpired('stock reservation'), releasesOwed: true, nextAttemptInSeconds: nextAttempt(writer),
+      }, writer);
+      return failed ? releaseOwed(failed, ['account'], deadline, writer) : overtaken(order.id);
+    }
+    if (!confirmed.ok) return stayCommitting(order, 'confirm', confirmed);
 
-  /** A dependency is unavailable: fail and release, unless past the point of no return (then recovery finishes). */
-  async function failed(order: OrderRecord, err: DependencyUnavailable): Promise<OrderRecord> {
-    logger.warn({ orderId: order.id, dependency: err.dependency, reason: err.reason }, 'dependency unavailable');
-    return end(order, 'failed', unavailableProblem(err), null, true);
-  }
-
-  return {
-    /** Drives a `pending` order to its end (or, past the point of no return, as far as it can). */
-    async run(order: OrderRecord, deadline: Deadline): Promise<OrderRecord> {
-      try {
-        return order.step === 'committing' ? await commit(order, deadline) : await reserveAndHold(order, deadline);
-      } catch (err) {
-        if (isDependencyUnavailable(err)) return failed(order, err);
-        throw err;
+    if ((order.totalCents ?? 0) > 0) {
+      const captured = await call('account', null, () => account.capture(order.id, deadline));
+      if (!captured.ok && 'refused' in captured && captured.refused.code === 'hold_expired') {
+        return needsAttention(order, 'committing', holdLapsed(captured.refused), writer);
       }
-    },
-    compensate,
-    commit,
-  };
+      if (!captured.ok) return stayCommitting(order, 'capture', captured);
+    }
+    return (await orders.move(order.id, 'committing', 'confirmed', {}, writer)) ?? overtaken(order.id);
+  }
+
+  /** Before the point of no return: record the end, then give back what may be held. */
+  async function stop(order: OrderRecord, end: End, undo: Compensations, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    const owed = undo.list;
+    const ended = await orders.move(order.id, 'pending', end.to, {
+      reason: end.reason, releasesOwed: owed.length > 0, freeKey: end.to === 'failed' && owed.length === 0, nextAttemptInSeconds: nextAttempt(writer),
+    }, writer);
+    if (!ended) return overtaken(order.id);
+    return owed.length > 0 ? releaseOwed(ended, owed, deadline, writer) : ended;
+  }
+
+  /** Releases within what is left of the budget, or in the background (recovery re-sends what fails). */
+  async function releaseOwed(order: OrderRecord, owed: Dependency[], deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    if (deadline.remainingMs() >= MIN_RELEASE_BUDGET_MS) return sendReleases(order, owed, deadline, writer);
+    void sendReleases(order, owed, Deadline.after(policy.compensationBudgetMs), writer)
+      .catch((err: unknown) => logger.warn({ orderId: order.id, err: String(err) }, 'background releases failed; recovery re-sends them'));
+    return order;
+  }
+
+  async function sendReleases(order: OrderRecord, owed: Dependency[], deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    await hooks.at('release', order.id, writer);
+    const answers = await Promise.all(owed.map((d) => call(d, null, () => releases[d](order.id, deadline))));
+    const forGood = answers.flatMap((a) => (!a.ok && 'refused' in a && a.status === FOR_GOOD ? [a.refused.code] : []));
+    if (forGood.length > 0) return needsAttention(order, order.state, releaseRefused(order.reason, forGood), writer);
+    if (answers.some((a) => !a.ok)) {
+      logger.warn({ orderId: order.id }, 'releases not sent now; recovery re-sends them');
+      return order;
+    }
+    return (await orders.settleReleases(order.id, order.state as 'rejected' | 'failed', writer)) ?? overtaken(order.id);
+  }
+
+  async function needsAttention(order: OrderRecord, from: OrderState, reason: Reason, writer: Writer): Promise<OrderRecord> {
+    const moved = await orders.move(order.id, from, 'needs_attention', { reason }, writer);
+    if (!moved) return overtaken(order.id);
+    logger.error({ orderId: order.id, reason: reason.code, detail: reason.detail }, 'order needs attention');
+    deps.onNeedsAttention?.(moved);
+    return moved;
+  }
+
+  /** A confirmation that could not be done now: the order stays `committing` and recovery goes on. */
+  function stayCommitting(order: OrderRecord, what: string, step: Step<unknown>): OrderRecord {
+    const why = 'refused' in step ? { refused: step.refused.code } : { dependency: step.ok ? undefined : step.unavailable.dependency };
+    logger.warn({ orderId: order.id, ...why }, `${what} not done now; the order stays committing and recovery completes it`);
+    return order;
+  }
+
+  /** A refusal rejects the order when it is about what was asked; anything else fails it. */
+  function endFor(dependency: Dependency, step: Exclude<Step<unknown>, { ok: true }>): End {
+    if ('unavailable' in step) {
+      logger.warn({ dependency, reason: step.unavailable.reason }, 'dependency unavailable');
+      return { to: 'failed', reason: unavailable(step.unavailable) };
+    }
+    return isRejection(step.refused)
+      ? { to: 'rejected', reason: rejectedBecause(step.refused) }
+      : { to: 'failed', reason: unexpectedRefusal(dependency, step.refused) };
+  }
+
+  /** One call to a dependency, as data; `undo` learns whether the dependency may have acted. */
+  async function call<T>(dependency: Dependency, undo: Compensations | null, send: () => Promise<Answer<T>>): Promise<Step<T>> {
+    undo?.mayAct(dependency);
+    try {
+      const answer = await send();
+      if (answer.ok) return answer;
+      undo?.didNotAct(dependency); // a refusal changes nothing
+      return { ok: false, refused: answer.problem, status: answer.status };
+    } catch (err) {
+      if (!isDependencyUnavailable(err)) throw err;
+      if (!err.sent) undo?.didNotAct(dependency); // refused before anything was sent (open breaker, full bulkhead)
+      return { ok: false, unavailable: err };
+    }
+  }
+
+  return { run };
 }
 
 export type OrderSaga = ReturnType<typeof orderSaga>;

@@ -1,84 +1,72 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'service-platform';
-import type { AccountClient } from '../clients/account-client';
-import type { CatalogClient } from '../clients/catalog-client';
 import { Deadline } from '../clients/resilience/deadline';
-import type { OrderRecord, OrderRepository } from '../data/order-repository';
-import type { OrderSaga } from './order-saga';
+import type { OrderRecord, OrderRepository, Writer } from '../data/order-repository';
+import type { OrderSaga, SagaHooks } from './order-saga';
+import { isUnfinished } from './order-state';
 
 export interface RecoveryPolicy {
-  graceSeconds: number;
   leaseSeconds: number;
   batchSize: number;
   /** Budget for the calls made about one order. */
   budgetMs: number;
+  backoff: { baseSeconds: number; maxSeconds: number };
 }
 
-const IN_PLACE = new Set(['held', 'confirmed', 'captured']);
-
 /**
- * Finishes what a dead request left: an order still `pending` past the grace period goes forward
- * when both its commitments are in place (or it had passed the point of no return), and is
- * compensated otherwise; releases that could not be sent are re-sent. Several instances may run
- * it at once: each order is leased (FOR UPDATE SKIP LOCKED) to one of them.
+ * Finishes what a request left, through the saga's own steps from the stored state: an order still
+ * `pending` or `committing` after its grace period (its request died or outlived it), or one whose
+ * releases are owed. Each pass leases the orders that are due (database clock) under a token of its
+ * own; the saga's writes count only while that lease is alive, so a worker whose lease ran out (or
+ * a request that outlived its grace) loses every compare-and-set and changes nothing. An order that
+ * cannot be finished now is due again after a backoff, so one bad order never starves the others;
+ * `needs_attention` orders are never due.
  */
-export function recoveryWorker(deps: { orders: OrderRepository; catalog: CatalogClient; account: AccountClient; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger }) {
-  const { orders, catalog, account, saga, policy, logger } = deps;
+export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger; hooks?: SagaHooks }) {
+  const { orders, saga, policy, logger } = deps;
 
-  async function commitmentsInPlace(order: OrderRecord, deadline: Deadline): Promise<boolean> {
-    const [reservation, hold] = await Promise.all([catalog.find(order.id, deadline), account.find(order.id, deadline)]);
-    return reservation.ok && hold.ok && IN_PLACE.has(reservation.value?.status ?? '') && IN_PLACE.has(hold.value?.status ?? '');
+  async function recover(order: OrderRecord, writer: Extract<Writer, { kind: 'lease' }>): Promise<boolean> {
+    await deps.hooks?.at('recover', order.id, writer);
+    const after = await saga.run(order, Deadline.after(policy.budgetMs), writer);
+    const done = !isUnfinished(after.state) && !after.releasesOwed;
+    if (done) await orders.releaseLease(order.id, writer.owner);
+    else await orders.defer(order.id, writer.owner, policy.backoff);
+    if (after.state !== order.state) logger.info({ orderId: order.id, from: order.state, to: after.state }, 'recovery moved an order');
+    return done;
   }
 
-  async function recover(order: OrderRecord): Promise<void> {
-    const deadline = Deadline.after(policy.budgetMs);
-    if (order.status !== 'pending') {
-      await saga.compensate(order.id, deadline);
-      return;
+  /** Returns how many of the batch were finished; the others are due again after their backoff. */
+  async function recoverBatch(batch: OrderRecord[], owner: string): Promise<number> {
+    let finished = 0;
+    for (const order of batch) {
+      const writer = { kind: 'lease', owner } as const;
+      try {
+        if (await recover(order, writer)) finished++;
+      } catch (err) {
+        logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; it is due again after a backoff');
+        await orders.defer(order.id, owner, policy.backoff).catch(() => undefined);
+      }
     }
-    if (order.step === 'committing' || (await commitmentsInPlace(order, deadline))) {
-      await orders.markCommitting(order.id);
-      const done = await saga.run({ ...order, step: 'committing' }, deadline);
-      logger.info({ orderId: order.id, status: done.status }, 'recovery drove a pending order forward');
-      return;
-    }
-    await orders.finish(order.id, 'failed', {
-      status: 503, code: 'order_interrupted', title: 'The order was interrupted',
-      detail: 'The service stopped while placing this order; nothing was charged. Place the order again.', retryAfterSeconds: 1,
-    }, true);
-    await saga.compensate(order.id, deadline);
-    logger.info({ orderId: order.id }, 'recovery compensated an interrupted order');
+    return finished;
   }
 
   return {
     /**
-     * One pass: batch after batch while batches come full and make progress (a backlog after an
-     * outage drains in one pass; orders that still cannot be recovered wait for the next pass).
+     * One pass: batch after batch while batches come full (a backlog after an outage drains in one
+     * pass; an order deferred in this pass is not due again within it).
      */
     async runOnce(): Promise<number> {
+      const owner = randomUUID();
       let handled = 0;
-      for (let round = 0; round < 20; round++) {
-        const batch = await orders.leaseForRecovery(policy.graceSeconds, policy.leaseSeconds, policy.batchSize);
-        const recovered = await recoverBatch(batch);
+      for (let round = 0; round < 100; round++) {
+        const batch = await orders.leaseDue(owner, policy.leaseSeconds, policy.batchSize);
+        await recoverBatch(batch, owner);
         handled += batch.length;
-        if (batch.length < policy.batchSize || recovered === 0) break;
+        if (batch.length < policy.batchSize) break;
       }
       return handled;
     },
   };
-
-  /** Returns how many of the batch were recovered; each lease is given back either way. */
-  async function recoverBatch(batch: OrderRecord[]): Promise<number> {
-    let recovered = 0;
-    for (const order of batch) {
-      try {
-        await recover(order);
-        recovered++;
-      } catch (err) {
-        logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; will retry');
-      } finally {
-        await orders.releaseLease(order.id);
-      }
-    }
-    return recovered;
-  }
 }
+
+export type RecoveryWorker = ReturnType<typeof recoveryWorker>;

@@ -5,7 +5,7 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { catalogClient } from '../../src/clients/catalog-client';
 import type { Dependency } from '../../src/clients/resilience/dependency';
-import { priceFromReservation } from '../../src/domain/saga-steps';
+import { priceFromReservation } from '../../src/domain/order-reasons';
 import { budget, consumerPact, realDependency, SERVICE_TOKEN_EXAMPLE } from './pact-files';
 
 const { datetime, eachLike, integer, regex, string } = MatchersV3;

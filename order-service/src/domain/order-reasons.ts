@@ -1,0 +1,66 @@
+import type { RefusalProblem } from '../clients/answers';
+import type { Reservation } from '../clients/catalog-client';
+import type { DependencyUnavailable } from '../clients/resilience/dependency-unavailable';
+import type { OrderLine, Reason } from '../data/order-repository';
+
+/** The refusals that reject an order (the client asked for something that cannot be had). */
+export const REJECTION_CODES = [
+  'out_of_stock', 'insufficient_credit', 'unknown_item', 'unknown_account', 'currency_mismatch', 'mixed_currencies', 'total_too_large',
+] as const;
+
+export const isRejection = (problem: RefusalProblem) => (REJECTION_CODES as readonly string[]).includes(problem.code);
+
+/** The dependency's refusal, kept as the order's reason (its details kept, its HTTP members not). */
+export function rejectedBecause(problem: RefusalProblem): Reason {
+  const { type: _type, instance: _instance, status: _status, ...rest } = problem;
+  return { ...rest, code: problem.code, title: problem.title ?? problem.code };
+}
+
+export function unavailable(err: DependencyUnavailable): Reason {
+  return {
+    code: err.code, title: err.title, detail: err.detail, dependency: err.dependency, reason: err.reason,
+    retryAfterSeconds: Number(err.headers['Retry-After'] ?? 1),
+  };
+}
+
+/** A refusal we did not expect (a closed id, a credential problem): the order fails, like an outage. */
+export function unexpectedRefusal(dependency: 'catalog' | 'account', problem: RefusalProblem): Reason {
+  return {
+    code: 'dependency_unavailable', title: 'A service this order needs is unavailable', detail: `${dependency}: refused with ${problem.code}.`,
+    dependency, reason: 'failed', retryAfterSeconds: 1,
+  };
+}
+
+export const commitmentExpired = (what: 'stock reservation' | 'credit hold'): Reason => ({
+  code: 'commitment_expired',
+  title: 'A commitment expired before the order could be completed',
+  detail: `The ${what} expired before it could be confirmed; nothing was charged. Place the order again.`,
+  retryAfterSeconds: 1,
+});
+
+/** Needs a person: the stock is sold, the credit hold is gone. */
+export const holdLapsed = (problem: RefusalProblem): Reason => ({
+  code: 'credit_hold_lapsed',
+  title: 'The stock is confirmed but the credit hold could not be captured',
+  detail: `The stock for this order is confirmed, but Account refused the capture (${problem.code}); nothing was charged. `
+    + 'An operator must settle it: charge the customer or return the stock.',
+});
+
+/** Needs a person: something this order held can no longer be given back. */
+export const releaseRefused = (previous: Reason | null, refusals: string[]): Reason => ({
+  code: 'release_refused',
+  title: 'A commitment of this order could not be released',
+  detail: `The order ended ${previous?.code ?? 'unfinished'}, but releasing it was refused for good (${refusals.join(', ')}). An operator must settle it.`,
+  ended: previous?.code,
+});
+
+/** Prices the order from the reservation: the Catalog's prices, never the client's. */
+export function priceFromReservation(reservation: Reservation): { lines: OrderLine[]; totalCents: number; currency: string } {
+  const lines = reservation.lines.map((l) => ({
+    sku: l.sku,
+    quantity: l.quantity,
+    unitPriceCents: l.unitPriceCents,
+    lineTotalCents: l.unitPriceCents * l.quantity,
+  }));
+  return { lines, totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0), currency: reservation.currency };
+}
