@@ -23,6 +23,8 @@ export interface SagaPolicy {
 export type SagaPoint = 'reserve' | 'hold' | 'commit' | 'confirm' | 'release' | 'recover';
 export interface SagaHooks {
   at(point: SagaPoint, orderId: string, writer: Writer): Promise<void> | void;
+  /** After a move that won: who moved the order, from where to where. */
+  moved?(orderId: string, from: OrderState, to: OrderState, writer: Writer): void;
 }
 export const NO_HOOKS: SagaHooks = { at: () => undefined };
 
@@ -65,6 +67,11 @@ export function orderSaga(deps: {
   /** The request path keeps the order to itself for the grace period; recovery looks again at once. */
   const nextAttempt = (writer: Writer) => (writer.kind === 'request' ? policy.graceSeconds : 0);
   const overtaken = async (id: string) => (await orders.find(id))!;
+  const move: OrderRepository['move'] = async (id, from, to, data, writer) => {
+    const moved = await orders.move(id, from, to, data, writer);
+    if (moved) hooks.moved?.(id, from, to, writer);
+    return moved;
+  };
 
   /** Drives the order from its stored state as far as it can go now; returns it as stored. */
   function run(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
@@ -94,7 +101,7 @@ export function orderSaga(deps: {
     }
 
     await hooks.at('commit', order.id, writer);
-    const committing = await orders.move(order.id, 'pending', 'committing', { priced, nextAttemptInSeconds: nextAttempt(writer) }, writer);
+    const committing = await move(order.id, 'pending', 'committing', { priced, nextAttemptInSeconds: nextAttempt(writer) }, writer);
     if (!committing) return overtaken(order.id);
     return fromCommitting(committing, deadline, writer);
   }
@@ -105,7 +112,7 @@ export function orderSaga(deps: {
     const confirmed = await call('catalog', null, () => catalog.confirm(order.id, deadline));
     if (!confirmed.ok && 'refused' in confirmed && confirmed.refused.code === 'reservation_expired') {
       // Nothing was sold, so nothing may be charged: the hold is released.
-      const failed = await orders.move(order.id, 'committing', 'failed', {
+      const failed = await move(order.id, 'committing', 'failed', {
         reason: commitmentExpired('stock reservation'), releasesOwed: true, nextAttemptInSeconds: nextAttempt(writer),
       }, writer);
       return failed ? releaseOwed(failed, ['account'], deadline, writer) : overtaken(order.id);
@@ -119,13 +126,13 @@ export function orderSaga(deps: {
       }
       if (!captured.ok) return stayCommitting(order, 'capture', captured);
     }
-    return (await orders.move(order.id, 'committing', 'confirmed', {}, writer)) ?? overtaken(order.id);
+    return (await move(order.id, 'committing', 'confirmed', {}, writer)) ?? overtaken(order.id);
   }
 
   /** Before the point of no return: record the end, then give back what may be held. */
   async function stop(order: OrderRecord, end: End, undo: Compensations, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
     const owed = undo.list;
-    const ended = await orders.move(order.id, 'pending', end.to, {
+    const ended = await move(order.id, 'pending', end.to, {
       reason: end.reason, releasesOwed: owed.length > 0, freeKey: end.to === 'failed' && owed.length === 0, nextAttemptInSeconds: nextAttempt(writer),
     }, writer);
     if (!ended) return overtaken(order.id);
@@ -153,7 +160,7 @@ export function orderSaga(deps: {
   }
 
   async function needsAttention(order: OrderRecord, from: OrderState, reason: Reason, writer: Writer): Promise<OrderRecord> {
-    const moved = await orders.move(order.id, from, 'needs_attention', { reason }, writer);
+    const moved = await move(order.id, from, 'needs_attention', { reason }, writer);
     if (!moved) return overtaken(order.id);
     logger.error({ orderId: order.id, reason: reason.code, detail: reason.detail }, 'order needs attention');
     deps.onNeedsAttention?.(moved);
