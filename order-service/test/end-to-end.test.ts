@@ -53,6 +53,17 @@ describe('Placing orders end to end', () => {
     expect((await order.call('GET', '/orders?accountId=e2e-dora&status=rejected')).body.items).toHaveLength(2);
   });
 
+  test('when an item is free, then its order is confirmed without touching the credit', async () => {
+    expect((await catalog.call('PUT', '/items/E2E-SAMPLE', { name: 'Sample', priceCents: 0, currency: 'EUR', stock: 5 }, admin)).status).toBe(201);
+    const before = await credit();
+    const res = await order.call('POST', '/orders', { accountId: 'e2e-dora', lines: [{ sku: 'E2E-SAMPLE', quantity: 2 }] }, { 'idempotency-key': randomUUID() });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'confirmed', totalCents: 0 });
+    expect((await catalog.call('GET', '/items/E2E-SAMPLE')).body.stock).toBe(3);
+    expect((await catalog.call('GET', `/reservations/${res.body.id}`)).body.status).toBe('confirmed');
+    expect(await credit()).toEqual(before);
+  });
+
   test('when Order calls with a wrong service token, then the order fails with 503 and nothing is held', async () => {
     const wrong = await startOrder({ SERVICE_TOKEN: 'not-the-right-token-000', CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
     try {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
-import { installFakes, type Fakes } from './fake-dependencies';
+import { createHash } from 'node:crypto';
+import { installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
 
 describe('POST /orders with an Idempotency-Key', () => {
@@ -8,7 +9,7 @@ describe('POST /orders with an Idempotency-Key', () => {
   let fakes: Fakes;
   beforeAll(async () => {
     isolateNetwork();
-    order = await startOrder();
+    order = await startOrder({ BREAKER_VOLUME_THRESHOLD: '1000' }); // about keys, not breakers
   });
   beforeEach(() => {
     fakes = installFakes();
@@ -75,9 +76,70 @@ describe('POST /orders with an Idempotency-Key', () => {
     expect(listed.body.items.filter((o: { id: string }) => o.id === created[0].body.id)).toHaveLength(1);
   });
 
+  test('when the Catalog was down and the client retries the same key after Retry-After, then the order is placed: one reservation, one charge', async () => {
+    const happyReserve = fakes.catalog.reserve;
+    fakes.catalog.reserve = () => problem(503, 'down');
+    const key = randomUUID();
+    const failed = await order.placeOrder(ORDER, key);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(await order.call('GET', `/orders/${failed.body.orderId}`)).toMatchObject({ body: { status: 'failed' } });
+    fakes.catalog.reserve = happyReserve; // the Catalog is back
+    const retried = await order.placeOrder(ORDER, key);
+    expect(retried.status).toBe(201);
+    expect(retried.body.id).not.toBe(failed.body.orderId); // a new attempt is a new order
+    expect(fakes.callsTo('PUT', new RegExp(`/reservations/${retried.body.id}$`))).toHaveLength(1);
+    expect(fakes.callsTo('POST', /\/capture$/)).toHaveLength(1);
+    const replay = await order.placeOrder(ORDER, key);
+    expect(replay).toMatchObject({ status: 201, body: { id: retried.body.id } });
+    expect(fakes.callsTo('POST', /\/capture$/)).toHaveLength(1);
+  });
+
+  test('when a failed order still owes its releases, then a replay answers the stored 503 and places nothing', async () => {
+    fakes.account.hold = () => problem(503, 'down');
+    fakes.catalog.release = () => problem(503, 'down');
+    const key = randomUUID();
+    const failed = await order.placeOrder(ORDER, key);
+    expect(failed.status).toBe(503);
+    const replay = await order.placeOrder(ORDER, key);
+    expect(replay.status).toBe(503);
+    expect(replay.body).toMatchObject({ code: 'dependency_unavailable', orderId: failed.body.orderId });
+    expect(replay.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(1);
+  });
+
+  test('when a replay comes after a 202, then it answers the order as it is now', async () => {
+    const happyCapture = fakes.account.capture;
+    fakes.account.capture = () => problem(503, 'down');
+    const key = randomUUID();
+    const accepted = await order.placeOrder(ORDER, key);
+    expect(accepted).toMatchObject({ status: 202, body: { status: 'pending' } });
+    expect((await order.placeOrder(ORDER, key)).status).toBe(202); // still pending: 202, not 409
+    fakes.account.capture = happyCapture;
+    await order.sql('UPDATE orders SET next_attempt_at = now() WHERE id = $1', [accepted.body.id]);
+    await order.app.recovery.runOnce();
+    expect(await order.placeOrder(ORDER, key)).toMatchObject({ status: 201, body: { id: accepted.body.id, status: 'confirmed' } });
+  });
+
+  test('when the first request died and its order is still pending, then a replay answers 202 with the order once the request\'s budget is over', async () => {
+    const key = randomUUID();
+    const [{ id }] = await order.sql(
+      `INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, state, lines, created_at)
+       VALUES (gen_random_uuid(), $1, now() + interval '1 day', $2, $3, 'pending', '[]'::jsonb, now() - interval '10 seconds') RETURNING id::text`,
+      [key, requestHashOf(ORDER), ORDER.accountId],
+    );
+    const replay = await order.placeOrder(ORDER, key);
+    expect(replay).toMatchObject({ status: 202, body: { id, status: 'pending' } });
+    expect(fakes.calls).toHaveLength(0);
+  });
+
   test('when the key is too long, then it is 400', async () => {
     const res = await order.placeOrder(ORDER, 'k'.repeat(256));
     expect(res.status).toBe(400);
     expect(fakes.calls).toHaveLength(0);
   });
 });
+
+/** The hash Order stores for a request body (see place-order.ts). */
+const requestHashOf = (req: typeof ORDER) =>
+  createHash('sha256').update(JSON.stringify({ accountId: req.accountId, lines: req.lines.map((l) => [l.sku, l.quantity]) })).digest('hex');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
@@ -134,6 +135,36 @@ describe('POST /orders: pricing and refusals', () => {
     const second = await order.call('GET', `/orders?accountId=acc-list&status=confirmed&limit=1&cursor=${first.body.nextCursor}`);
     expect(second.body.items.map((o: { id: string }) => o.id)).toEqual([a.body.id]);
     expect(second.body.nextCursor).toBeNull();
+  });
+
+  test('when every item is free, then the order is confirmed without a credit hold', async () => {
+    const happy = fakes.catalog.reserve;
+    fakes.catalog.reserve = async (id, body) => {
+      const [status, reservation] = (await happy(id, body)) as [number, Record<string, unknown>];
+      return [status, { ...reservation, lines: body.lines.map((l: object) => ({ ...l, unitPriceCents: 0 })), totalCents: 0 }];
+    };
+    const res = await order.placeOrder();
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'confirmed', totalCents: 0 });
+    expect(fakes.callsTo('PUT', /\/holds\//)).toHaveLength(0);
+    expect(fakes.callsTo('POST', /\/capture$/)).toHaveLength(0);
+    expect(fakes.catalog.stateOf(res.body.id)).toBe('confirmed');
+  });
+
+  test('when the caller passes a smaller X-Request-Budget-Ms, then Order works within it', async () => {
+    await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), 'x-request-budget-ms': '800' });
+    const budget = Number(fakes.callsTo('PUT', /\/reservations\//)[0].headers['x-request-budget-ms']);
+    expect(budget).toBeGreaterThan(0);
+    expect(budget).toBeLessThanOrEqual(800);
+  });
+
+  test('when orders need attention, then they are listed by that status', async () => {
+    fakes.account.capture = () => problem(409, 'hold_expired');
+    const res = await order.placeOrder();
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'needs_attention', reason: 'credit_hold_lapsed', detail: expect.any(String) });
+    const listed = await order.call('GET', '/orders?status=needs_attention&limit=100');
+    expect(listed.body.items.map((o: { id: string }) => o.id)).toContain(res.body.id);
   });
 
   test('when an unknown order is read, then it is 404 unknown_order', async () => {
