@@ -1,5 +1,6 @@
 // Places orders against a running system and checks, through the public APIs only, that nothing
-// was lost: stock and credit conserved, nothing left pending, one order per Idempotency-Key.
+// was lost: stock and credit conserved, nothing left pending, at most one order that is not failed
+// per Idempotency-Key, and every answer agreeing with its order's final state.
 import { randomUUID } from 'node:crypto';
 
 export interface ShopItem { sku: string; stock: number; priceCents: number }
@@ -72,6 +73,9 @@ export class Workload {
   }
 }
 
+/** The final state an answer's status promises. */
+const AGREES: Record<number, string> = { 201: 'confirmed', 409: 'rejected', 422: 'rejected', 503: 'failed' };
+
 async function allOrders(orderUrl: string): Promise<any[]> {
   const orders: any[] = [];
   let cursor: string | null = null;
@@ -107,11 +111,23 @@ export async function violations(urls: { order: string; catalog: string; account
     const h = await json(`${urls.account}/holds/${o.id}`);
     if (r.status !== 'confirmed' || h.status !== 'captured') found.push(`order ${o.id} confirmed with reservation ${r.status} and hold ${h.status}`);
   }
+  const byId = new Map(orders.map((o) => [o.id as string, o]));
+  // A key yields at most one order that is not failed (a failed order gives its key back), so at most one charge.
   const byKey = new Map<string, Set<string>>();
   for (const a of attempts.filter((x) => x.orderId)) byKey.set(a.key, (byKey.get(a.key) ?? new Set()).add(a.orderId!));
-  for (const [key, ids] of byKey) if (ids.size > 1) found.push(`key ${key} produced ${ids.size} orders`);
+  for (const [key, ids] of byKey) {
+    const live = [...ids].filter((id) => byId.get(id)?.status !== 'failed');
+    if (live.length > 1) found.push(`key ${key} produced ${live.length} orders that are not failed`);
+  }
   const keys = new Set(attempts.map((a) => a.key)).size;
-  if (orders.length > keys) found.push(`${orders.length} orders for ${keys} keys`);
+  const notFailed = orders.filter((o) => o.status !== 'failed').length;
+  if (notFailed > keys) found.push(`${notFailed} orders that are not failed for ${keys} keys`);
+  // Every answer agrees with the order's final state (202 promised nothing but that it was accepted).
+  for (const a of attempts.filter((x) => x.orderId && byId.has(x.orderId) && x.code !== 'request_in_progress')) {
+    const expected = AGREES[a.status];
+    const status = byId.get(a.orderId!).status;
+    if (expected && status !== expected) found.push(`key ${a.key}: answered ${a.status} but order ${a.orderId} is ${status}`);
+  }
   return found;
 }
 

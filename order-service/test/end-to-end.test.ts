@@ -60,7 +60,7 @@ describe('Placing orders end to end', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'confirmed', totalCents: 0 });
     expect((await catalog.call('GET', '/items/E2E-SAMPLE')).body.stock).toBe(3);
-    expect((await catalog.call('GET', `/reservations/${res.body.id}`)).body.status).toBe('confirmed');
+    expect((await catalog.call('GET', `/reservations/${res.body.id}`, undefined, { authorization: `Bearer ${TOKENS.SERVICE_TOKEN}` })).body.status).toBe('confirmed');
     expect(await credit()).toEqual(before);
   });
 

@@ -3,15 +3,16 @@
 // nothing answers), Order is killed mid-saga. After each scenario the invariants are checked
 // through the public APIs only.
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { testPostgresUrl } from '../../test-support/test-database';
 import { type Attempt, json, settle, setUpShop, type Shop, Workload } from '../../test-support/order-workload';
 import { startSystem, type System } from '../../test-support/system-harness';
 
 const BUDGET_MS = 1_000;
 const ORDER_ENV = {
-  ORDER_REQUEST_BUDGET_MS: String(BUDGET_MS), BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1000',
-  RETRY_MAX_ATTEMPTS: '2', RECOVERY_GRACE_SECONDS: '1', RECOVERY_INTERVAL_SECONDS: '0.5', COMPENSATION_BUDGET_MS: '1000',
-  RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '8',
+  ORDER_REQUEST_BUDGET_MS: String(BUDGET_MS), ORDER_DB_TIMEOUT_MS: '100', BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1000',
+  RETRY_MAX_ATTEMPTS: '2', RECOVERY_GRACE_SECONDS: '2', RECOVERY_INTERVAL_SECONDS: '0.5', COMPENSATION_BUDGET_MS: '1000',
+  RECOVERY_BACKOFF_BASE_SECONDS: '0.5', RECOVERY_BACKOFF_MAX_SECONDS: '2', RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '8',
 };
 const SHOP: Shop = {
   items: [{ sku: 'SYS-A', stock: 300, priceCents: 500 }, { sku: 'SYS-B', stock: 300, priceCents: 1250 }, { sku: 'SYS-C', stock: 5, priceCents: 100 }],
@@ -103,7 +104,7 @@ describe('System under faults (real processes)', () => {
   });
 
   test('when Order is killed mid-saga and restarted, then the recovery worker drives every order to a final state', async () => {
-    const s = await start({ SAGA_PAUSE_BEFORE_COMMIT_MS: '300' });
+    const s = await start({ SAGA_PAUSE_BEFORE_CONFIRM_MS: '300' });
     const workload = new Workload(s.order.url, SHOP);
     const stopLoad = load(workload, 6);
     await sleep(1_200);
@@ -116,25 +117,37 @@ describe('System under faults (real processes)', () => {
 
   for (const victim of ['catalog', 'account'] as const) {
     test(`when ${victim} is killed between the credit hold and the confirmations, then nothing is charged until the order is confirmed`, async () => {
-      const s = await start({ SAGA_PAUSE_BEFORE_COMMIT_MS: '1500', RESERVATION_TTL_SECONDS: '20', HOLD_TTL_SECONDS: '40' });
-      const workload = new Workload(s.order.url, SHOP);
-      const key = randomUUID();
-      const answer = workload.place(key);
-      await until(async () => (await json(`${s.account.url}/accounts/sys-rich`)).heldCents > 0, 5_000, 'the hold');
-      await s[victim].signal('SIGKILL');
-      const first = await answer;
-      expect(first.status).toBe(202); // past the point of no return: accepted, to be completed
-      const orderId = first.orderId!;
-      expect((await json(`${s.order.url}/orders/${orderId}`)).status).toBe('pending');
-      if (victim === 'catalog') {
-        const account = await json(`${s.account.url}/accounts/sys-rich`);
-        expect(account.usedCents).toBe(0); // no charge without a confirmed order
+      // The request pauses after recording the point of no return, with most of its budget left:
+      // the kill lands inside that pause, so the confirmations it then sends meet a dead service.
+      const s = await start({
+        ORDER_REQUEST_BUDGET_MS: '4000', RECOVERY_GRACE_SECONDS: '5', SAGA_PAUSE_BEFORE_CONFIRM_MS: '2000',
+        RESERVATION_TTL_SECONDS: '20', HOLD_TTL_SECONDS: '40',
+      });
+      const orderDb = new Pool({ connectionString: s.order.env.DATABASE_URL, max: 1 });
+      try {
+        const workload = new Workload(s.order.url, SHOP);
+        const key = randomUUID();
+        const answer = workload.place(key);
+        await until(async () => (await orderDb.query(`SELECT 1 FROM orders WHERE state = 'committing'`)).rowCount === 1, 5_000, 'the order in committing');
+        await s[victim].signal('SIGKILL');
+        const first = await answer;
+        expect(first.status).toBe(202); // past the point of no return: accepted, to be completed
+        const orderId = first.orderId!;
+        expect((await orderDb.query('SELECT state FROM orders WHERE id = $1', [orderId])).rows[0].state).toBe('committing');
+        if (victim === 'account') {
+          // The stock was confirmed after the kill; the credit could not be captured.
+          expect((await json(`${s.catalog.url}/reservations/${orderId}`)).status).toBe('confirmed');
+        } else {
+          expect((await json(`${s.account.url}/accounts/sys-rich`)).usedCents).toBe(0); // no charge before the stock is confirmed
+        }
+        await s[victim].start();
+        await until(async () => (await json(`${s.order.url}/orders/${orderId}`)).status === 'confirmed', 15_000, 'recovery to confirm the order');
+        const replay = await workload.place(key);
+        expect(replay).toMatchObject({ status: 201, orderId });
+        await expectInvariants(s, workload.attempts);
+      } finally {
+        await orderDb.end();
       }
-      await s[victim].start();
-      await until(async () => (await json(`${s.order.url}/orders/${orderId}`)).status === 'confirmed', 15_000, 'recovery to confirm the order');
-      const replay = await workload.place(key);
-      expect(replay.orderId).toBe(orderId);
-      await expectInvariants(s, workload.attempts);
     });
   }
 });
