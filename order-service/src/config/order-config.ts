@@ -23,7 +23,8 @@ export const orderConfigSchema = baseConfigSchema
     COMPENSATION_BUDGET_MS: z.coerce.number().int().min(50).default(2_000),
     IDEMPOTENCY_KEY_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
     /** Bounds every database wait of Order: the pool's connection timeout, and the statement and lock timeouts. */
-    ORDER_DB_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+    /** Default: an eighth of the budget, at most 250 ms. */
+    ORDER_DB_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).optional(),
     /** How long an order is left to its request before recovery may take it (database clock). */
     RECOVERY_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
     RECOVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(10),
@@ -36,6 +37,7 @@ export const orderConfigSchema = baseConfigSchema
     /** Test hook (refused in production): a pause after the point of no return, before the confirmations. */
     SAGA_PAUSE_BEFORE_CONFIRM_MS: ms(0),
   })
+  .transform((c) => ({ ...c, ORDER_DB_TIMEOUT_MS: c.ORDER_DB_TIMEOUT_MS ?? Math.min(250, Math.floor(c.ORDER_REQUEST_BUDGET_MS / 8)) }))
   .refine((c) => c.HOLD_TTL_SECONDS > c.RESERVATION_TTL_SECONDS, {
     path: ['HOLD_TTL_SECONDS'],
     message: 'must be longer than RESERVATION_TTL_SECONDS, so a hold outlives the reservation it follows',

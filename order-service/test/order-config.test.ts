@@ -1,0 +1,33 @@
+import { loadConfig } from 'service-platform';
+import { orderConfigSchema } from '../src/config/order-config';
+
+const load = (env: Record<string, string>) => loadConfig(orderConfigSchema, { NODE_ENV: 'test', ...env });
+
+describe('Order configuration', () => {
+  test('when nothing is set, then the defaults hold together: grace beyond the budget, a lease beyond a batch', () => {
+    const c = load({});
+    expect(c.RECOVERY_GRACE_SECONDS).toBeGreaterThanOrEqual(c.ORDER_REQUEST_BUDGET_MS / 1000 + 1);
+    expect(c.RECOVERY_LEASE_SECONDS * 1000).toBeGreaterThan(c.RECOVERY_BATCH_SIZE * (c.COMPENSATION_BUDGET_MS + 4 * c.ORDER_DB_TIMEOUT_MS));
+    expect(c.ORDER_DB_TIMEOUT_MS).toBe(250);
+  });
+
+  test('when the grace period is shorter than the request budget, then start-up is refused naming RECOVERY_GRACE_SECONDS', () => {
+    expect(() => load({ ORDER_REQUEST_BUDGET_MS: '5000', RECOVERY_GRACE_SECONDS: '5' })).toThrow(/RECOVERY_GRACE_SECONDS/);
+    expect(load({ ORDER_REQUEST_BUDGET_MS: '5000', RECOVERY_GRACE_SECONDS: '6' }).RECOVERY_GRACE_SECONDS).toBe(6);
+  });
+
+  test('when the lease is shorter than a batch can take, then start-up is refused naming RECOVERY_LEASE_SECONDS', () => {
+    expect(() => load({ RECOVERY_LEASE_SECONDS: '60' })).toThrow(/RECOVERY_LEASE_SECONDS/);
+    expect(() => load({ RECOVERY_LEASE_SECONDS: '60', RECOVERY_BATCH_SIZE: '10' })).not.toThrow();
+  });
+
+  test('when the database timeout would eat the budget, then start-up is refused naming ORDER_DB_TIMEOUT_MS; unset, it follows the budget', () => {
+    expect(() => load({ ORDER_REQUEST_BUDGET_MS: '400', ORDER_DB_TIMEOUT_MS: '250' })).toThrow(/ORDER_DB_TIMEOUT_MS/);
+    expect(load({ ORDER_REQUEST_BUDGET_MS: '400' }).ORDER_DB_TIMEOUT_MS).toBe(50);
+  });
+
+  test('when the saga pause hook is set in production, then start-up is refused', () => {
+    expect(() => load({ NODE_ENV: 'production', SAGA_PAUSE_BEFORE_CONFIRM_MS: '10', ADMIN_TOKEN: 'a'.repeat(20), SERVICE_TOKEN: 'b'.repeat(20) }))
+      .toThrow(/SAGA_PAUSE_BEFORE_CONFIRM_MS/);
+  });
+});
