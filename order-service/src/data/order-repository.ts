@@ -161,16 +161,16 @@ export function orderRepository(db: OrderDb) {
       return rows.map(toRecord);
     },
 
-    /** Recovery could not finish the order now: try again after a backoff (capped), and give the lease back. */
-    defer: (id: string, owner: string, backoff: { baseSeconds: number; maxSeconds: number }) =>
-      db.$executeRaw`
+    /** Recovery could not finish the order now: try again after a backoff (capped), and give the lease back. False: not ours any more. */
+    defer: async (id: string, owner: string, backoff: { baseSeconds: number; maxSeconds: number }) =>
+      1 === await db.$executeRaw`
         UPDATE orders SET attempts = attempts + 1, lease_owner = NULL, lease_until = NULL,
                next_attempt_at = now() + make_interval(secs => LEAST(${backoff.maxSeconds}::float8, ${backoff.baseSeconds}::float8 * power(2, LEAST(attempts, 30))))
          WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
 
-    /** Only the owner gives a lease back. */
-    releaseLease: (id: string, owner: string) =>
-      db.$executeRaw`UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
+    /** Only the owner gives a lease back. False: the lease was not ours any more. */
+    releaseLease: async (id: string, owner: string) =>
+      1 === await db.$executeRaw`UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
 
     countNeedingAttention: async () =>
       Number((await db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM orders WHERE state = 'needs_attention'`)[0].n),

@@ -29,8 +29,8 @@ export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga;
     await deps.hooks?.at('recover', order.id, writer);
     const after = await saga.run(order, Deadline.after(policy.budgetMs), writer);
     const done = !isUnfinished(after.state) && !after.releasesOwed;
-    if (done) await orders.releaseLease(order.id, writer.owner);
-    else await orders.defer(order.id, writer.owner, policy.backoff);
+    const stillOurs = done ? await orders.releaseLease(order.id, writer.owner) : await orders.defer(order.id, writer.owner, policy.backoff);
+    if (!stillOurs) logger.info({ orderId: order.id }, 'the lease ran out before the work was done; another worker owns the order');
     if (after.state !== order.state) logger.info({ orderId: order.id, from: order.state, to: after.state }, 'recovery moved an order');
     return done;
   }
