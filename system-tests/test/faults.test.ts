@@ -21,6 +21,9 @@ const SHOP: Shop = {
 /** Grace period + TTLs + sweeps, with room for a slow machine. */
 const SETTLE_MS = 25_000;
 
+// Real processes start, die and recover: minutes on a loaded two-core machine, not jest's default 30 s.
+jest.setTimeout(120_000);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
