@@ -5,7 +5,12 @@ module.exports = {
   testMatch: ['<rootDir>/*/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   // @swc/jest compiles TypeScript to CommonJS; type-checking is `npm run typecheck`'s job.
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // jose 6 is ESM only: jest's CommonJS runtime loads it compiled by the same transform.
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   setupFiles: ['<rootDir>/test-support/pact-env.js'],
   globalSetup: '<rootDir>/test-support/global-setup.js',
   globalTeardown: '<rootDir>/test-support/global-teardown.js',

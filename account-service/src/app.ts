@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import { createHttpApp, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import { createHttpApp, credentialsFrom, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
 import type { AccountConfig } from './config/account-config';
 import type { AccountDb } from './data/account-db';
 import { accountRepository } from './data/account-repository';
@@ -21,7 +21,7 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
   const { config, db } = deps;
   const holds = holdRepository(db);
   const routes = Router();
-  routes.use(accountRoutes(accountService(accountRepository(db)), config.ADMIN_TOKEN));
+  routes.use(accountRoutes(accountService(accountRepository(db))));
   routes.use(holdRoutes(
     holdService(holds, { defaultSeconds: config.HOLD_TTL_SECONDS, maxSeconds: config.HOLD_MAX_TTL_SECONDS }),
     config.SERVICE_TOKEN,
@@ -33,6 +33,7 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
     routes,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
+    credentials: credentialsFrom(config, true),
     validateResponses: deps.validateResponses,
   });
   return { ...http, holds };

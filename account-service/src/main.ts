@@ -7,6 +7,7 @@ import { seedAccounts } from './seed';
 
 void runService({
   name: 'account',
+  customerAuth: true,
   configSchema: accountConfigSchema,
   migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
   connect: (url, config) => createAccountDb(url, config.DB_POOL_SIZE),

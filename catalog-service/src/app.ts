@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import { createHttpApp, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import { createHttpApp, credentialsFrom, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
 import type { CatalogConfig } from './config/catalog-config';
 import type { CatalogDb } from './data/catalog-db';
 import { itemRepository } from './data/item-repository';
@@ -32,6 +32,7 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
     routes,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
+    credentials: credentialsFrom(config, false),
     validateResponses: deps.validateResponses,
   });
   return { ...http, reservations };

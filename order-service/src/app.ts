@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createHttpApp, createHttpMetrics, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import { createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
 import { accountClient } from './clients/account-client';
 import { dependencyHttp } from './clients/answers';
 import { catalogClient } from './clients/catalog-client';
@@ -95,6 +95,7 @@ export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: 
     // taking Order out of rotation would turn one slow dependency into a full outage.
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
+    credentials: credentialsFrom(config, true),
     validateResponses: deps.validateResponses,
   });
   const recovery = recoveryWorker({

@@ -7,6 +7,7 @@ import { orderRepository } from './data/order-repository';
 
 void runService({
   name: 'order',
+  customerAuth: true,
   configSchema: orderConfigSchema,
   migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
   connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE, config.ORDER_DB_TIMEOUT_MS),

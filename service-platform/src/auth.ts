@@ -1,20 +1,165 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { Forbidden, IdentityProviderUnavailable, InvalidToken } from './auth-errors';
+import type { BaseConfig } from './config';
 import { Unauthorized } from './errors';
+import type { OpenApiDocument } from './openapi-document';
+
+/** Who is calling, as the operation's security schemes established it. */
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'service' }
+  /** A customer whose access token was verified: they act for `accountId` (the token's `sub`) only. */
+  | { kind: 'customer'; accountId: string }
+  /** Customer authentication is off (development): the caller may act for any account. */
+  | { kind: 'anyone' };
+
+export type SchemeName = 'adminToken' | 'serviceToken' | 'customerToken';
+
+export interface CustomerTokens {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** jose's cooldown between JWKS fetches (a token with an unknown `kid` refetches after it). */
+  cooldownSeconds: number;
+}
+
+export interface Credentials {
+  adminToken?: string;
+  serviceToken?: string;
+  /** Unset: customer authentication is off (refused in production, see loadConfig). */
+  customer?: CustomerTokens;
+}
+
+/** The credentials of a service's configuration (customer tokens only where the service verifies them). */
+export function credentialsFrom(config: BaseConfig, customerAuth: boolean): Credentials {
+  const { AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience } = config;
+  return {
+    adminToken: config.ADMIN_TOKEN,
+    serviceToken: config.SERVICE_TOKEN,
+    customer: customerAuth && jwksUrl && issuer && audience ? { jwksUrl, issuer, audience, cooldownSeconds: config.AUTH_JWKS_COOLDOWN_SECONDS } : undefined,
+  };
+}
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** A shared secret, compared in constant time (hashing first makes the lengths equal). Unset: open. */
+function sharedSecret(expected: string | undefined, principal: Principal) {
+  if (!expected) return { open: principal };
+  const expectedDigest = digest(expected);
+  return { verify: async (token: string) => (timingSafeEqual(digest(token), expectedDigest) ? principal : null) };
+}
+
 /**
- * Requires `Authorization: Bearer <token>`, compared in constant time (hashing first makes the
- * lengths equal). With no token configured the operation is open: start-up logs a warning, and
- * production refuses to start without tokens (see loadConfig).
+ * Customer access tokens (OAuth 2.0 / OpenID Connect JWTs), verified with jose against the
+ * identity provider's JWKS: signature (ES256 or RS256, the key chosen by `kid`; `alg: none` and
+ * keys not in the JWKS refused), `iss`, `aud`, `exp`/`nbf` with 30 s of clock tolerance. jose caches
+ * the JWKS and refetches at most once per cooldown, so an identity provider outage does not reach
+ * every request.
+ */
+function customerTokens(settings: CustomerTokens | undefined) {
+  if (!settings) return { open: { kind: 'anyone' } as Principal };
+  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: settings.cooldownSeconds * 1000, timeoutDuration: 2_000 });
+  return {
+    verify: async (token: string): Promise<Principal | null> => {
+      if (token.split('.').length !== 3) return null;
+      try {
+        const { payload } = await jwtVerify(token, jwks, {
+          issuer: settings.issuer, audience: settings.audience, algorithms: ['ES256', 'RS256'], clockTolerance: 30, requiredClaims: ['sub', 'exp'],
+        });
+        return { kind: 'customer', accountId: payload.sub! };
+      } catch (err) {
+        if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
+          throw new IdentityProviderUnavailable(); // the JWKS could not be fetched: not the caller's fault
+        }
+        throw new InvalidToken(err instanceof joseErrors.JOSEError ? err.code : 'invalid');
+      }
+    },
+  };
+}
+
+interface Operation {
+  method: string;
+  pattern: RegExp;
+  /** Alternatives: any one scheme of the list is enough. Empty: no credential needed. */
+  schemes: SchemeName[];
+}
+
+/** Each operation of the document, with the schemes its `security` accepts. */
+function operationsOf(doc: OpenApiDocument): Operation[] {
+  const globalSecurity = (doc.security as Array<Record<string, unknown>> | undefined) ?? [];
+  return Object.entries(doc.paths).flatMap(([template, item]) =>
+    Object.entries(item as Record<string, { security?: Array<Record<string, unknown>> }>)
+      .filter(([method]) => ['get', 'put', 'post', 'patch', 'delete'].includes(method))
+      .map(([method, op]) => ({
+        method: method.toUpperCase(),
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        schemes: (op.security ?? globalSecurity).flatMap((alternative) => Object.keys(alternative)) as SchemeName[],
+      })),
+  );
+}
+
+/**
+ * Authenticates every request against the security its operation declares in the OpenAPI
+ * document, before the body is read: a caller without a valid credential gets `401` and learns
+ * nothing of the schema. A scheme whose credential is not configured is open (development only:
+ * production refuses to start without them). The principal is kept for the route (`principalOf`).
+ */
+export function authenticate(doc: OpenApiDocument, credentials: Credentials): RequestHandler {
+  const operations = operationsOf(doc);
+  const schemes: Record<SchemeName, { open?: Principal; verify?: (token: string) => Promise<Principal | null> }> = {
+    adminToken: sharedSecret(credentials.adminToken, { kind: 'admin' }),
+    serviceToken: sharedSecret(credentials.serviceToken, { kind: 'service' }),
+    customerToken: customerTokens(credentials.customer),
+  };
+  return async (req, res, next) => {
+    const operation = operations.find((o) => o.method === req.method && o.pattern.test(req.path));
+    if (!operation || operation.schemes.length === 0) return next();
+    const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    let refusal: Error = new Unauthorized(operation.schemes.join(' or '));
+    for (const name of operation.schemes) {
+      const scheme = schemes[name];
+      try {
+        const principal = token && scheme.verify ? await scheme.verify(token) : null;
+        if (principal) {
+          res.locals.principal = principal;
+          return next();
+        }
+      } catch (err) {
+        refusal = err as Error;
+      }
+    }
+    const open = operation.schemes.map((name) => schemes[name].open).find((p) => p !== undefined);
+    if (!open) return next(refusal);
+    res.locals.principal = open;
+    next();
+  };
+}
+
+/** The caller, as `authenticate` established it (an operation without security: anyone). */
+export const principalOf = (res: Response): Principal => (res.locals.principal as Principal | undefined) ?? { kind: 'anyone' };
+
+/** A customer may act only for their own account; admins, services and open development for any. */
+export function mayActFor(principal: Principal, accountId: string): boolean {
+  return principal.kind !== 'customer' || principal.accountId === accountId;
+}
+
+/** Refuses a customer acting for another account (`403`); nothing is done for them. */
+export function requireOwnAccount(principal: Principal, accountId: string): void {
+  if (!mayActFor(principal, accountId)) throw new Forbidden('This token acts for another account: use the account of its subject.');
+}
+
+/**
+ * Requires `Authorization: Bearer <token>`, compared in constant time. With no token configured
+ * the operation is open: start-up logs a warning, and production refuses to start without tokens.
  */
 export function requireBearer(expected: string | undefined, realm: string): RequestHandler {
-  if (!expected) return (_req, _res, next) => next();
-  const expectedDigest = digest(expected);
-  return (req, _res, next) => {
-    const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-    if (match && timingSafeEqual(digest(match[1]), expectedDigest)) return next();
+  const secret = sharedSecret(expected, { kind: 'admin' });
+  return async (req, _res, next) => {
+    if (secret.open) return next();
+    const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (token && (await secret.verify!(token))) return next();
     next(new Unauthorized(realm));
   };
 }

@@ -19,7 +19,14 @@ export const baseConfigSchema = z.object({
   ADMIN_TOKEN: token,
   SERVICE_TOKEN: token,
   MIGRATE_ON_START: envFlag(true),
-  SEED_DEMO_DATA: envFlag(true),
+  /** Demo data into empty tables. Default: on, except in production (where it is refused). */
+  SEED_DEMO_DATA: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
+  /** Customer access tokens: the identity provider's JWKS, and the `iss` and `aud` its tokens carry. */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** How often, at most, a token with an unknown key id makes us fetch the JWKS again. */
+  AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb').default('100kb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -38,6 +45,7 @@ export class ConfigError extends Error {
 export function loadConfig<S extends z.ZodType<BaseConfig>>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
+  opts: { customerAuth?: boolean } = {},
 ): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
@@ -46,11 +54,24 @@ export function loadConfig<S extends z.ZodType<BaseConfig>>(
     throw new ConfigError(`Invalid configuration from the environment:\n${lines.join('\n')}`);
   }
   const config = parsed.data as BaseConfig;
-  if (config.NODE_ENV === 'production') {
-    const missing = (['ADMIN_TOKEN', 'SERVICE_TOKEN'] as const).filter((k) => !config[k]);
-    if (missing.length > 0) {
-      throw new ConfigError(`Invalid configuration from the environment:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
-    }
-  }
+  const problems = configProblems(config, opts.customerAuth ?? false);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration from the environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  config.SEED_DEMO_DATA ??= config.NODE_ENV !== 'production';
   return parsed.data;
+}
+
+const AUTH_SETTINGS = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
+
+/** What the settings say together: credentials in production, no demo data there, customer auth whole or off. */
+function configProblems(config: BaseConfig, customerAuth: boolean): string[] {
+  const problems: string[] = [];
+  const authSet = AUTH_SETTINGS.filter((k) => config[k] !== undefined);
+  if (authSet.length > 0 && authSet.length < AUTH_SETTINGS.length) {
+    for (const k of AUTH_SETTINGS.filter((k) => config[k] === undefined)) problems.push(`${k}: required with ${authSet.join(', ')} (customer authentication needs all three)`);
+  }
+  if (config.NODE_ENV !== 'production') return problems;
+  const required = ['ADMIN_TOKEN', 'SERVICE_TOKEN', ...(customerAuth ? AUTH_SETTINGS : [])] as const;
+  for (const k of required.filter((k) => !config[k] && !problems.some((p) => p.startsWith(k)))) problems.push(`${k}: required when NODE_ENV=production`);
+  if (config.SEED_DEMO_DATA === true) problems.push('SEED_DEMO_DATA: demo data is never seeded in production (unset it, or set it to false)');
+  return problems;
 }

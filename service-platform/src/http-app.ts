@@ -2,6 +2,7 @@ import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import { authenticate, type Credentials } from './auth';
 import { createHealth, type Health, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics';
@@ -19,6 +20,8 @@ export interface HttpAppOptions {
   /** Validate our own responses against the document (tests turn it on: drift becomes a 500). */
   validateResponses?: boolean;
   metrics?: HttpMetrics;
+  /** Who may call what: checked against each operation's `security`, before the body is read. */
+  credentials: Credentials;
 }
 
 export interface HttpApp {
@@ -52,6 +55,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
   const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
   app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
+  app.use(authenticate(opts.openapi, opts.credentials));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,

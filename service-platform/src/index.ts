@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './auth-errors';
 export * from './config';
 export * from './embedded-postgres';
 export * from './errors';

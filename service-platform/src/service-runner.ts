@@ -23,6 +23,8 @@ export interface ServiceDefinition<C extends ServiceConfig, D extends Disconnect
   migrationsDir: string;
   connect(databaseUrl: string, config: C): D;
   seed?(db: D, logger: Logger): Promise<void>;
+  /** Whether the service verifies customer access tokens (then production requires the AUTH_* settings). */
+  customerAuth?: boolean;
   /** Builds the HTTP app and starts background work; `stop` ends that work on shutdown. */
   start(deps: { config: C; db: D; logger: Logger }): { http: HttpApp; stop?: () => Promise<void> };
 }
@@ -34,7 +36,7 @@ export interface ServiceDefinition<C extends ServiceConfig, D extends Disconnect
 export async function runService<C extends ServiceConfig, D extends Disconnectable>(def: ServiceDefinition<C, D>): Promise<void> {
   let config: C;
   try {
-    config = loadConfig(def.configSchema);
+    config = loadConfig(def.configSchema, process.env, { customerAuth: def.customerAuth });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${def.name}-service: ${err.message}\n`);
@@ -43,6 +45,9 @@ export async function runService<C extends ServiceConfig, D extends Disconnectab
   const logger = createLogger(`${def.name}-service`, config.LOG_LEVEL);
   for (const key of ['ADMIN_TOKEN', 'SERVICE_TOKEN'] as const) {
     if (!config[key]) logger.warn(`${key} is not set: the operations it guards are open to anyone (refused in production)`);
+  }
+  if (def.customerAuth && !config.AUTH_JWKS_URL) {
+    logger.warn('AUTH_JWKS_URL is not set: customer authentication is off, any caller may act for any account (refused in production)');
   }
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(path.join(config.DATA_DIR, `${def.name}-postgres`));
   const databaseUrl = config.DATABASE_URL ?? embedded!.urlFor(def.name);

@@ -27,6 +27,26 @@ describe('loadConfig', () => {
     expect(ok.ADMIN_TOKEN).toBe('a'.repeat(16));
   });
 
+  const PRODUCTION = { NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(16), SERVICE_TOKEN: 'b'.repeat(16) };
+  const AUTH = { AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'orders' };
+
+  test('when a service that verifies customer tokens starts in production without the AUTH_* settings, then it is refused naming each', () => {
+    expect(() => loadConfig(schema, PRODUCTION, { customerAuth: true }))
+      .toThrow(/AUTH_JWKS_URL: required when NODE_ENV=production[\s\S]*AUTH_ISSUER: required[\s\S]*AUTH_AUDIENCE: required/);
+    expect(loadConfig(schema, { ...PRODUCTION, ...AUTH }, { customerAuth: true }).AUTH_AUDIENCE).toBe('orders');
+    expect(() => loadConfig(schema, PRODUCTION)).not.toThrow(); // the Catalog verifies none
+  });
+
+  test('when only some AUTH_* settings are given, then start-up is refused naming the missing ones', () => {
+    expect(() => loadConfig(schema, { AUTH_JWKS_URL: AUTH.AUTH_JWKS_URL }, { customerAuth: true })).toThrow(/AUTH_ISSUER: required with AUTH_JWKS_URL/);
+  });
+
+  test('when production is asked to seed demo data, then it is refused; unset, production seeds nothing and development seeds', () => {
+    expect(() => loadConfig(schema, { ...PRODUCTION, SEED_DEMO_DATA: 'true' })).toThrow(/SEED_DEMO_DATA: demo data is never seeded in production/);
+    expect(loadConfig(schema, PRODUCTION).SEED_DEMO_DATA).toBe(false);
+    expect(loadConfig(schema, {}).SEED_DEMO_DATA).toBe(true);
+  });
+
   test('when a variable is set but empty, then it counts as unset', () => {
     const config = loadConfig(schema, { PORT: '', ADMIN_TOKEN: '' });
     expect(config.PORT).toBe(3001);

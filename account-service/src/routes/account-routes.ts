@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { DEFAULT_PAGE_SIZE, requireBearer } from 'service-platform';
+import { DEFAULT_PAGE_SIZE, mayActFor, principalOf } from 'service-platform';
+import { UnknownAccount } from '../domain/account-errors';
 import type { Account, AccountService } from '../domain/accounts';
 
 interface ListQuery {
@@ -17,7 +18,8 @@ const toDto = (a: Account) => ({
   availableCreditCents: a.availableCreditCents,
 });
 
-export function accountRoutes(accounts: AccountService, adminToken: string | undefined): Router {
+/** Who may call what is the document's `security`, checked before the body is read (service-platform `authenticate`). */
+export function accountRoutes(accounts: AccountService): Router {
   const router = Router();
   router.get('/accounts', async (req, res) => {
     const { limit, cursor } = req.query as ListQuery; // validated and coerced by the OpenAPI document
@@ -25,9 +27,11 @@ export function accountRoutes(accounts: AccountService, adminToken: string | und
     res.json({ items: page.items.map(toDto), nextCursor: page.nextCursor });
   });
   router.get('/accounts/:accountId', async (req, res) => {
+    // A customer sees their own account only; another's is as unknown as one that does not exist.
+    if (!mayActFor(principalOf(res), req.params.accountId)) throw new UnknownAccount(req.params.accountId, 404);
     res.json(toDto(await accounts.get(req.params.accountId)));
   });
-  router.put('/accounts/:accountId', requireBearer(adminToken, 'ADMIN_TOKEN'), async (req, res) => {
+  router.put('/accounts/:accountId', async (req, res) => {
     const { name, currency, creditLimitCents } = req.body; // validated by the OpenAPI document
     const { account, created } = await accounts.put({ id: String(req.params.accountId), name, currency, creditLimitCents });
     res.status(created ? 201 : 200).json(toDto(account));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { currentContext, DEFAULT_PAGE_SIZE } from 'service-platform';
+import { currentContext, DEFAULT_PAGE_SIZE, mayActFor, principalOf, requireOwnAccount } from 'service-platform';
 import type { OrderRepository } from '../data/order-repository';
 import { UnknownOrder } from '../domain/order-errors';
 import type { PublicStatus } from '../domain/order-state';
@@ -13,9 +13,15 @@ interface ListQuery {
   cursor?: string;
 }
 
+/**
+ * Who may call what is the document's `security`, checked before the body is read (service-platform
+ * `authenticate`): a customer places orders for the account of their token and sees only its orders
+ * (another's is 404, so ids cannot be probed); the admin token reads and lists any.
+ */
 export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository): Router {
   const router = Router();
   router.post('/orders', async (req, res) => {
+    requireOwnAccount(principalOf(res), (req.body as OrderRequest).accountId); // 403, nothing recorded
     // The caller's own budget (X-Request-Budget-Ms), when it gave one and it is the smaller.
     const deadline = currentContext()?.deadline;
     const callerBudgetMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
@@ -23,13 +29,19 @@ export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository): Ro
     sendOutcome(req, res, outcome);
   });
   router.get('/orders', async (req, res) => {
-    const { accountId, status, limit, cursor } = req.query as ListQuery;
+    const { status, limit, cursor } = req.query as ListQuery;
+    const principal = principalOf(res);
+    const asked = (req.query as ListQuery).accountId;
+    if (principal.kind === 'customer' && asked !== undefined && asked !== principal.accountId) {
+      return void res.json({ items: [], nextCursor: null }); // another customer's orders: none to see
+    }
+    const accountId = principal.kind === 'customer' ? principal.accountId : asked;
     const page = await orders.list({ accountId, status }, limit ?? DEFAULT_PAGE_SIZE, cursor);
     res.json({ items: page.items.map(toOrderDto), nextCursor: page.nextCursor });
   });
   router.get('/orders/:orderId', async (req, res) => {
     const order = await orders.find(req.params.orderId);
-    if (!order) throw new UnknownOrder(req.params.orderId);
+    if (!order || !mayActFor(principalOf(res), order.accountId)) throw new UnknownOrder(req.params.orderId);
     res.json(toOrderDto(order));
   });
   return router;

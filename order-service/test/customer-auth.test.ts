@@ -1,0 +1,103 @@
+// Customers authenticate with access tokens of an identity provider (a JWKS served by the test
+// itself): they place orders for their own account only and see only their own orders.
+import { randomUUID } from 'node:crypto';
+import nock from 'nock';
+import { Issuer, makeKey, type SigningKey } from '../../test-support/issuer';
+import { installFakes, type Fakes } from './fake-dependencies';
+import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
+
+const ADMIN_TOKEN = 'auth-test-admin-token-01';
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+describe('Order with customer authentication on', () => {
+  let issuer: Issuer;
+  let order: OrderUnderTest;
+  let fakes: Fakes;
+  let rotated: SigningKey;
+  beforeAll(async () => {
+    isolateNetwork();
+    issuer = await new Issuer([await makeKey('ES256')]).start();
+    rotated = await makeKey('RS256');
+    order = await startOrder({ ...issuer.env, ADMIN_TOKEN, AUTH_JWKS_COOLDOWN_SECONDS: '0' });
+  });
+  beforeEach(() => {
+    fakes = installFakes();
+  });
+  afterEach(() => nock.cleanAll());
+  afterAll(async () => {
+    await order.close();
+    await issuer.stop();
+    restoreNetwork();
+  });
+
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const place = (headers: Record<string, string>, body: unknown = ORDER) =>
+    order.call('POST', '/orders', body, { 'idempotency-key': randomUUID(), ...headers });
+  const ordersRecorded = async () => Number((await order.sql('SELECT count(*) AS n FROM orders'))[0].n);
+
+  const refused: Array<[string, () => Promise<string>]> = [
+    ['no token', async () => ''],
+    ['garbage', async () => 'not-a-token'],
+    ['an expired token', () => issuer.token(ORDER.accountId, { expiresIn: -120 })],
+    ['a token not valid yet', () => issuer.token(ORDER.accountId, { notBefore: 300 })],
+    ['a token of another issuer', () => issuer.token(ORDER.accountId, { issuer: 'https://evil.example' })],
+    ['a token for another audience', () => issuer.token(ORDER.accountId, { audience: 'another-api' })],
+    ['an unsigned token (alg: none)', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: ORDER.accountId, iss: issuer.url, aud: issuer.audience, exp: Math.floor(Date.now() / 1000) + 600 })}.`],
+    ['a token signed by a key not in the JWKS', async () => issuer.token(ORDER.accountId, { key: await makeKey('ES256', issuer.published[0].kid) })],
+  ];
+  test.each(refused)('when an order comes with %s, then it is 401 with WWW-Authenticate: Bearer, and nothing is recorded or called', async (_what, token) => {
+    const before = await ordersRecorded();
+    const t = await token();
+    const res = await place(t ? bearer(t) : {});
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('unauthorized');
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await ordersRecorded()).toBe(before);
+    expect(fakes.calls).toHaveLength(0);
+  });
+
+  test('when an anonymous request has a malformed or oversized body, then it is 401, not a detailed 400 or 413', async () => {
+    const malformed = await fetch(`${order.baseUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k' }, body: '{"accountId":' });
+    expect(malformed.status).toBe(401);
+    const oversized = await fetch(`${order.baseUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k' }, body: JSON.stringify({ pad: 'x'.repeat(200_000) }) });
+    expect(oversized.status).toBe(401);
+    const invalid = await place({}, { accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 'one' }] });
+    expect(invalid.status).toBe(401);
+  });
+
+  test('when a customer orders for their own account, then the order is placed', async () => {
+    const res = await place(bearer(await issuer.token(ORDER.accountId)));
+    expect(res.status).toBe(201);
+  });
+
+  test('when a customer orders for another account, then it is 403 and nothing is recorded, reserved or held', async () => {
+    const before = await ordersRecorded();
+    const res = await place(bearer(await issuer.token('acc-mallory')));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+    expect(await ordersRecorded()).toBe(before);
+    expect(fakes.calls).toHaveLength(0);
+  });
+
+  test('when the identity provider rotates to a new key, then tokens signed with it are accepted', async () => {
+    issuer.published.push(rotated);
+    const res = await place(bearer(await issuer.token(ORDER.accountId, { key: rotated })));
+    expect(res.status).toBe(201);
+  });
+
+  test('when a customer reads or lists, then they see only their own orders; the admin token sees any', async () => {
+    const mine = (await place(bearer(await issuer.token(ORDER.accountId)))).body.id;
+    const mallory = bearer(await issuer.token('acc-mallory'));
+    expect((await order.call('GET', `/orders/${mine}`, undefined, mallory)).status).toBe(404);
+    expect((await order.call('GET', `/orders/${mine}`, undefined, bearer(await issuer.token(ORDER.accountId)))).status).toBe(200);
+    const listed = await order.call('GET', `/orders?accountId=${ORDER.accountId}&limit=100`, undefined, mallory);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([]);
+    const all = await order.call('GET', '/orders?limit=100', undefined, mallory);
+    expect(all.body.items.map((o: { id: string }) => o.id)).not.toContain(mine);
+    expect((await order.call('GET', `/orders/${mine}`, undefined, bearer(ADMIN_TOKEN))).status).toBe(200);
+    const admin = await order.call('GET', '/orders?limit=100', undefined, bearer(ADMIN_TOKEN));
+    expect(admin.body.items.map((o: { id: string }) => o.id)).toContain(mine);
+    expect((await order.call('GET', '/orders?limit=100')).status).toBe(401);
+  });
+});

@@ -1,0 +1,95 @@
+// A development identity provider: signing keys, their JWKS served over HTTP on loopback, and
+// access tokens for demo or test customers. Used by the tests (keys made per run) and by
+// `npm run start:auth` / `npm run token` (one key kept under .data/dev-issuer/).
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+
+export const DEV_AUDIENCE = 'order-placement';
+
+export interface SigningKey {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export async function makeKey(alg: SigningKey['alg'] = 'ES256', kid = `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { kid, alg, privateJwk: { ...(await exportJWK(privateKey)), kid, alg }, publicJwk };
+}
+
+export interface TokenOptions {
+  key?: SigningKey;
+  issuer?: string;
+  audience?: string;
+  /** Seconds from now; negative: already expired. */
+  expiresIn?: number;
+  /** Seconds from now before which the token is not valid. */
+  notBefore?: number;
+}
+
+export class Issuer {
+  /** The keys the JWKS publishes; the first signs by default. */
+  readonly published: SigningKey[];
+  private server?: Server;
+  url = '';
+
+  constructor(keys: SigningKey[], readonly audience = DEV_AUDIENCE) {
+    this.published = [...keys];
+  }
+
+  get jwksUrl(): string {
+    return `${this.url}/.well-known/jwks.json`;
+  }
+
+  /** The three settings a service needs to verify this issuer's tokens. */
+  get env(): Record<'AUTH_JWKS_URL' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE', string> {
+    return { AUTH_JWKS_URL: this.jwksUrl, AUTH_ISSUER: this.url, AUTH_AUDIENCE: this.audience };
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => {
+      if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.published.map((k) => k.publicJwk) }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(null)));
+  }
+
+  /** An access token whose subject is the customer's account id. */
+  async token(accountId: string, opts: TokenOptions = {}): Promise<string> {
+    const key = opts.key ?? this.published[0];
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT({ scope: 'orders' })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setSubject(accountId)
+      .setIssuer(opts.issuer ?? this.url)
+      .setAudience(opts.audience ?? this.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (opts.expiresIn ?? 3600));
+    if (opts.notBefore !== undefined) jwt.setNotBefore(now + opts.notBefore);
+    return jwt.sign(await importJWK(key.privateJwk, key.alg));
+  }
+}
+
+/** The development issuer's key, made once and kept under `<dataDir>/dev-issuer/key.json`. */
+export async function devKey(dataDir: string): Promise<SigningKey> {
+  const file = path.join(dataDir, 'dev-issuer', 'key.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SigningKey;
+  const key = await makeKey('ES256', 'dev-1');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(key), { mode: 0o600 });
+  return key;
+}
+
+/** Where the development issuer of `npm run start:auth` listens (its `iss`). */
+export const DEV_ISSUER_PORT = Number(process.env.DEV_ISSUER_PORT ?? 3009);
