@@ -5,14 +5,24 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
+export interface OrderToSend {
+  json: string;
+  /** The customer's access token (customer authentication is on in the benchmark). */
+  token?: string;
+}
+
+const headersFor = (key: string, order: OrderToSend): Record<string, string> => ({
+  'content-type': 'application/json', 'idempotency-key': key, ...(order.token ? { authorization: `Bearer ${order.token}` } : {}),
+});
+
 export interface LoadOptions {
   url: string;
   connections: number;
   durationS: number;
   /** Requests per second over all connections; none = as fast as answers come (saturation). */
   rate?: number;
-  /** Builds an order body; called once per request. */
-  body: () => string;
+  /** Builds an order: its body and the customer's bearer token; called once per request. */
+  body: () => OrderToSend;
   /** Every key sent is recorded here (for the invariant checks: no more orders than keys). */
   keys?: string[];
   /** Look at each answer's headers: counts 503s that lack Retry-After. */
@@ -67,7 +77,8 @@ export async function orderLoad(opts: LoadOptions): Promise<LoadResult> {
         setupRequest: (req) => {
           const key = randomUUID();
           opts.keys?.push(key);
-          return { ...req, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: opts.body() };
+          const order = opts.body();
+          return { ...req, headers: headersFor(key, order), body: order.json };
         },
         onResponse: opts.checkRetryAfter
           ? (status, _body, _ctx, headers) => {
@@ -118,7 +129,8 @@ export async function pacedOrderLoad(opts: Omit<LoadOptions, 'connections' | 'ch
   const send = (due: number) => new Promise<void>((resolve) => {
     const key = randomUUID();
     opts.keys?.push(key);
-    const req = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'idempotency-key': key }, timeout: 10_000 }, (res) => {
+    const order = opts.body();
+    const req = http.request(target, { method: 'POST', agent, headers: headersFor(key, order), timeout: 10_000 }, (res) => {
       res.resume();
       res.once('end', () => {
         times.push(performance.now() - due);
@@ -130,7 +142,7 @@ export async function pacedOrderLoad(opts: Omit<LoadOptions, 'connections' | 'ch
       errors++;
       resolve();
     });
-    req.end(opts.body());
+    req.end(order.json);
   });
   const started = performance.now();
   const pending: Array<Promise<void>> = [];

@@ -5,7 +5,7 @@ import { json, type Shop, Workload } from '../test-support/order-workload';
 import type { System } from '../test-support/system-harness';
 import { cpuPerOrder, cpuSnapshot, quietMachine } from './cpu';
 import { measureDbLimit } from './db-limit';
-import { type LoadOptions, type LoadResult, orderLoad, pacedOrderLoad } from './load';
+import { type LoadOptions, type LoadResult, orderLoad, type OrderToSend, pacedOrderLoad } from './load';
 import { counters, scratchDatabase } from './postgres';
 import type { BenchResults } from './report';
 import { clientLayerCost, startBareOrder } from './resilience-cost';
@@ -23,6 +23,8 @@ export interface Context {
   /** Every Idempotency-Key sent to Order by autocannon. */
   keys: string[];
   workload: Workload;
+  /** A customer token per account of `shop` (minted before the load, so that sending one costs nothing). */
+  tokens: Map<string, string>;
   /** Scratch databases and child processes to clean up. */
   scratch: string[];
   cleanups: Array<() => Promise<void>>;
@@ -30,10 +32,13 @@ export interface Context {
 }
 
 const pickFrom = <T>(xs: T[]) => () => xs[Math.floor(Math.random() * xs.length)];
-export const bodyFor = (shop: Shop) => {
+export const bodyFor = (shop: Shop, tokens?: Map<string, string>) => {
   const item = pickFrom(shop.items);
   const account = pickFrom(shop.accounts);
-  return () => JSON.stringify({ accountId: account().id, lines: [{ sku: item().sku, quantity: 1 }] });
+  return (): OrderToSend => {
+    const accountId = account().id;
+    return { json: JSON.stringify({ accountId, lines: [{ sku: item().sku, quantity: 1 }] }), token: tokens?.get(accountId) };
+  };
 };
 
 async function until(what: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<number> {
@@ -55,7 +60,7 @@ async function measured(ctx: Context, run: () => Promise<LoadResult>, count: (r:
 }
 
 const orders = (ctx: Context, o: Partial<LoadOptions> & { durationS: number }) =>
-  orderLoad({ url: ctx.system.order.url, connections: CONNECTIONS, body: bodyFor(ctx.shop), keys: ctx.keys, ...o });
+  orderLoad({ url: ctx.system.order.url, connections: CONNECTIONS, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys, ...o });
 
 /** a. One order at a time (the floor), saturation, then half of that rate (evenly paced, and autocannon's way). */
 export async function throughput(ctx: Context): Promise<Pick<BenchResults, 'oneAtATime' | 'saturation' | 'halfLoad' | 'halfLoadAutocannon'>> {
@@ -68,7 +73,7 @@ export async function throughput(ctx: Context): Promise<Pick<BenchResults, 'oneA
   const saturation = { ...(await measured(ctx, () => orders(ctx, { durationS: 8 }), (r) => r.ok)), connections: CONNECTIONS };
   const rate = Math.max(1, Math.round(saturation.okPerS / 2));
   ctx.log(`half load, evenly paced (6 s, ${rate}/s)`);
-  const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop), keys: ctx.keys });
+  const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys });
   const halfLoad = { ...(await measured(ctx, paced, (r) => r.ok)), rate };
   ctx.log(`half load, autocannon overallRate (6 s, ${rate}/s, ${CONNECTIONS} connections)`);
   const halfLoadAutocannon = { ...(await orders(ctx, { durationS: 6, rate })), rate, connections: CONNECTIONS };
@@ -88,7 +93,7 @@ export async function database(ctx: Context, saturationPerS: number): Promise<Be
   const n = 300;
   ctx.log(`commits per order (${n} orders, then 10 s for the statistics to be flushed)`);
   const before = await counters(ctx.serverUrl, dbs);
-  const placed = new Workload(ctx.system.order.url, ctx.shop);
+  const placed = new Workload(ctx.system.order.url, ctx.shop, ctx.system.auth);
   await Promise.all(Array.from({ length: 6 }, async () => {
     while (placed.attempts.length < n) await placed.place();
   }));
@@ -150,7 +155,7 @@ export async function accountStalled(ctx: Context, saturationPerS: number): Prom
   const rate = Math.max(10, Math.round(saturationPerS / 4));
   ctx.log(`Account stalled (SIGSTOP) for 5 s under ${rate} orders/s, evenly paced`);
   // Open loop: requests keep arriving while earlier ones hang (autocannon's rate limit would not send them).
-  const load = pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop), keys: ctx.keys, budgetMs: BUDGET_MS });
+  const load = pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys, budgetMs: BUDGET_MS });
   try {
     await sleep(1_000);
     await ctx.system.account.signal('SIGSTOP');

@@ -72,12 +72,13 @@ async function main(): Promise<void> {
       perService: { order: { ...ORDER_ENV, ...profiled('order') }, catalog: { ...SWEEP_ENV, ...profiled('catalog') }, account: { ...SWEEP_ENV, ...profiled('account') } },
     });
     sampler = rssSampler(system.all);
-    await setUpShop(system.catalog.url, system.account.url, MAIN);
-    await setUpShop(system.catalog.url, system.account.url, SIDE);
+    await setUpShop(system.catalog.url, system.account.url, MAIN, system.auth);
+    await setUpShop(system.catalog.url, system.account.url, SIDE, system.auth);
+    const tokens = new Map(await Promise.all(MAIN.accounts.map(async (a) => [a.id, await system!.auth.customerToken(a.id)] as const)));
     log(`services up: order ${system.order.url}, catalog ${system.catalog.url}, account ${system.account.url}`);
     const memoryAtStart = await memoryOf(system.all);
     if (profileDir) system.all.forEach((s) => s.child?.kill('SIGUSR2')); // profile from here on (cpu-profiler.mjs)
-    const ctx: phases.Context = { system, serverUrl: pg.url, shop: MAIN, side: SIDE, keys: [], workload: new Workload(system.order.url, MAIN), scratch, cleanups, log };
+    const ctx: phases.Context = { system, serverUrl: pg.url, shop: MAIN, side: SIDE, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, scratch, cleanups, log };
     const r: Partial<BenchResults> = {};
     if (selected.includes('throughput')) Object.assign(r, await phases.throughput(ctx));
     const saturationPerS = r.saturation?.okPerS ?? 100;
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     const attempts: Attempt[] = [...ctx.workload.attempts, ...ctx.keys.map((key) => ({ key, status: 0, ms: 0 }))];
     const settleFrom = Date.now();
     const urls = { order: system.order.url, catalog: system.catalog.url, account: system.account.url };
-    const violations = await settle(urls, MAIN, attempts, 60_000);
+    const violations = await settle(urls, MAIN, attempts, 60_000, system.auth);
     r.invariants = { violations, keys: new Set(attempts.map((a) => a.key)).size, checkedAfterMs: Date.now() - settleFrom };
     r.peakRssMb = sampler.stop();
     r.memory = { atStart: memoryAtStart, atEnd: await memoryOf(system.all) };

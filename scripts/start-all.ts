@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureDatabase, type EmbeddedPostgres, startEmbeddedPostgres } from 'service-platform';
+import { startDevIdentity } from './dev-identity';
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVICES = [
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     server = embedded.urlFor('postgres');
     console.log(`embedded PostgreSQL started (data in .data/postgres): ${server}`);
   }
+  // `npm run start:auth`: customer authentication on, against a development identity provider.
+  const identity = process.argv.includes('--auth') ? await startDevIdentity(path.join(ROOT, '.data')) : undefined;
   const children: ChildProcess[] = [];
   for (const svc of SERVICES) {
     const url = databaseUrl(server, svc.name);
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
       stdio: 'inherit',
       env: {
         ...process.env,
+        ...identity?.env,
         DATABASE_URL: url,
         PORT: process.env[`${svc.name.toUpperCase()}_PORT`] ?? String(svc.port),
         CATALOG_URL: process.env.CATALOG_URL ?? 'http://localhost:3001',
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     '  order    http://localhost:3000   Swagger UI: http://localhost:3000/docs',
     '  catalog  http://localhost:3001   Swagger UI: http://localhost:3001/docs',
     '  account  http://localhost:3002   Swagger UI: http://localhost:3002/docs',
+    ...(identity?.banner ?? ['  customer authentication off (npm run start:auth turns it on)']),
     'Ctrl+C stops them all.',
     '',
   ].join('\n'));
@@ -63,6 +68,7 @@ async function main(): Promise<void> {
       c.kill('SIGTERM');
     })));
     await embedded?.stop();
+    await identity?.stop();
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));

@@ -9,47 +9,58 @@ export interface Shop { items: ShopItem[]; accounts: ShopAccount[] }
 
 export interface Attempt { key: string; status: number; orderId?: string; code?: string; ms: number; retryAfter?: string | null }
 
-async function put(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** The credentials a workload uses: customers place orders, the admin token reads and checks. */
+export interface WorkloadAuth {
+  adminToken: string;
+  serviceToken: string;
+  customerToken(accountId: string): Promise<string>;
+}
+
+const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+async function put(url: string, body: unknown, token: string): Promise<void> {
+  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`PUT ${url}: ${res.status} ${await res.text()}`);
 }
 
-export async function json(url: string): Promise<any> {
-  const res = await fetch(url);
+/** GET, as the bearer of `token` (the admin token reads every order and account; Catalog's reservations need the service token). */
+export async function json(url: string, token?: string): Promise<any> {
+  const res = await fetch(url, { headers: bearer(token) });
   return res.json();
 }
 
 /** Items and accounts for a run, written through the services' own admin APIs. */
-export async function setUpShop(catalogUrl: string, accountUrl: string, shop: Shop): Promise<void> {
-  for (const i of shop.items) await put(`${catalogUrl}/items/${i.sku}`, { name: i.sku, priceCents: i.priceCents, currency: 'EUR', stock: i.stock });
-  for (const a of shop.accounts) await put(`${accountUrl}/accounts/${a.id}`, { name: a.id, currency: 'EUR', creditLimitCents: a.creditLimitCents });
+export async function setUpShop(catalogUrl: string, accountUrl: string, shop: Shop, auth: WorkloadAuth): Promise<void> {
+  for (const i of shop.items) await put(`${catalogUrl}/items/${i.sku}`, { name: i.sku, priceCents: i.priceCents, currency: 'EUR', stock: i.stock }, auth.adminToken);
+  for (const a of shop.accounts) await put(`${accountUrl}/accounts/${a.id}`, { name: a.id, currency: 'EUR', creditLimitCents: a.creditLimitCents }, auth.adminToken);
 }
 
 export class Workload {
   readonly attempts: Attempt[] = [];
   private n = 0;
-  private readonly bodies = new Map<string, unknown>();
+  private readonly bodies = new Map<string, { accountId: string; lines: unknown[] }>();
 
-  constructor(private readonly orderUrl: string, private readonly shop: Shop) {}
+  constructor(private readonly orderUrl: string, private readonly shop: Shop, private readonly auth: WorkloadAuth) {}
 
   /** The order a key stands for: 1–2 units of the next item for the next account. */
-  private bodyFor(key: string): unknown {
+  private bodyFor(key: string): { accountId: string; lines: unknown[] } {
     if (!this.bodies.has(key)) {
       const item = this.shop.items[this.n % this.shop.items.length];
       const account = this.shop.accounts[this.n++ % this.shop.accounts.length];
       this.bodies.set(key, { accountId: account.id, lines: [{ sku: item.sku, quantity: 1 + (key.charCodeAt(0) % 2) }] });
     }
-    return this.bodies.get(key);
+    return this.bodies.get(key) as { accountId: string; lines: unknown[] };
   }
 
   /** Places the order for `key` (a retry when the key was used before: same body). */
   async place(key: string = randomUUID(), timeoutMs = 10_000): Promise<Attempt> {
     const body = this.bodyFor(key);
+    const token = await this.auth.customerToken(body.accountId); // the customer whose account it is
     const started = Date.now();
     let attempt: Attempt;
     try {
       const res = await fetch(`${this.orderUrl}/orders`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body),
+        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key, ...bearer(token) }, body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
       const answer = (await res.json().catch(() => ({}))) as { id?: string; orderId?: string; code?: string };
@@ -76,11 +87,11 @@ export class Workload {
 /** The final state an answer's status promises. */
 const AGREES: Record<number, string> = { 201: 'confirmed', 409: 'rejected', 422: 'rejected', 503: 'failed' };
 
-async function allOrders(orderUrl: string): Promise<any[]> {
+async function allOrders(orderUrl: string, adminToken: string): Promise<any[]> {
   const orders: any[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: any[]; nextCursor: string | null } = await json(`${orderUrl}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: { items: any[]; nextCursor: string | null } = await json(`${orderUrl}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`, adminToken);
     orders.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -88,9 +99,9 @@ async function allOrders(orderUrl: string): Promise<any[]> {
 }
 
 /** The invariants of the Order issue; returns the list of violations (empty when all hold). */
-export async function violations(urls: { order: string; catalog: string; account: string }, shop: Shop, attempts: Attempt[]): Promise<string[]> {
+export async function violations(urls: { order: string; catalog: string; account: string }, shop: Shop, attempts: Attempt[], auth: WorkloadAuth): Promise<string[]> {
   const found: string[] = [];
-  const orders = await allOrders(urls.order);
+  const orders = await allOrders(urls.order, auth.adminToken);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
   const pending = orders.filter((o) => o.status === 'pending');
   if (pending.length > 0) found.push(`${pending.length} orders still pending`);
@@ -100,15 +111,15 @@ export async function violations(urls: { order: string; catalog: string; account
     if (available < 0 || available + sold !== item.stock) found.push(`${item.sku}: initial ${item.stock} != available ${available} + sold ${sold}`);
   }
   for (const account of shop.accounts) {
-    const a = await json(`${urls.account}/accounts/${account.id}`);
+    const a = await json(`${urls.account}/accounts/${account.id}`, auth.adminToken);
     const charged = confirmed.filter((o) => o.accountId === account.id).reduce((n: number, o: { totalCents: number }) => n + o.totalCents, 0);
     if (a.usedCents !== charged) found.push(`${account.id}: used ${a.usedCents} != confirmed total ${charged}`);
     if (a.heldCents !== 0) found.push(`${account.id}: ${a.heldCents} still held`);
     if (a.heldCents + a.usedCents > a.creditLimitCents) found.push(`${account.id}: over the limit`);
   }
   for (const o of confirmed) {
-    const r = await json(`${urls.catalog}/reservations/${o.id}`);
-    const h = await json(`${urls.account}/holds/${o.id}`);
+    const r = await json(`${urls.catalog}/reservations/${o.id}`, auth.serviceToken);
+    const h = await json(`${urls.account}/holds/${o.id}`, auth.serviceToken);
     if (r.status !== 'confirmed' || h.status !== 'captured') found.push(`order ${o.id} confirmed with reservation ${r.status} and hold ${h.status}`);
   }
   const byId = new Map(orders.map((o) => [o.id as string, o]));
@@ -132,11 +143,11 @@ export async function violations(urls: { order: string; catalog: string; account
 }
 
 /** Waits until the invariants hold (commitments expire, recovery runs), or returns the last violations. */
-export async function settle(urls: { order: string; catalog: string; account: string }, shop: Shop, attempts: Attempt[], timeoutMs: number): Promise<string[]> {
+export async function settle(urls: { order: string; catalog: string; account: string }, shop: Shop, attempts: Attempt[], timeoutMs: number, auth: WorkloadAuth): Promise<string[]> {
   const until = Date.now() + timeoutMs;
   let last: string[] = [];
   while (Date.now() < until) {
-    last = await violations(urls, shop, attempts);
+    last = await violations(urls, shop, attempts, auth);
     if (last.length === 0) return last;
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ensureDatabase, freePort } from 'service-platform';
+import { Issuer, makeKey } from './issuer';
 
 const ROOT = path.resolve(__dirname, '..');
 const running = new Set<ChildProcess>();
@@ -66,12 +67,34 @@ export class ServiceProcess {
   }
 }
 
+/** The credentials of a system under test: its own identity provider, and the two shared tokens. */
+export interface SystemAuth {
+  issuer: Issuer;
+  adminToken: string;
+  serviceToken: string;
+  /** An access token for a customer of the given account (made once per account). */
+  customerToken(accountId: string): Promise<string>;
+}
+
 export interface System {
   catalog: ServiceProcess;
   account: ServiceProcess;
   order: ServiceProcess;
   all: ServiceProcess[];
+  auth: SystemAuth;
   stop(): Promise<void>;
+}
+
+/** A development identity provider on loopback, and fresh admin and service tokens. */
+export async function systemAuth(): Promise<SystemAuth> {
+  const issuer = await new Issuer([await makeKey('ES256')]).start();
+  const tokens = new Map<string, Promise<string>>();
+  return {
+    issuer,
+    adminToken: `admin-${randomBytes(12).toString('hex')}`,
+    serviceToken: `service-${randomBytes(12).toString('hex')}`,
+    customerToken: (accountId) => tokens.get(accountId) ?? tokens.set(accountId, issuer.token(accountId, { expiresIn: 6 * 3600 })).get(accountId)!,
+  };
 }
 
 /** A database URL on the same server as `serverUrl`. */
@@ -82,18 +105,21 @@ function databaseOn(serverUrl: string, name: string): string {
 }
 
 /**
- * The three services on free ports, migrated by themselves at start-up, without demo data.
+ * The three services on free ports, migrated by themselves at start-up, without demo data, with
+ * customer authentication on (an identity provider of the system's own) and admin and service tokens.
  * `env` adds settings for every service, `perService` for one.
  */
 export async function startSystem(serverUrl: string, opts: { env?: Record<string, string>; perService?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<System> {
   const suffix = randomBytes(4).toString('hex');
+  const auth = await systemAuth();
+  const credentials = { ADMIN_TOKEN: auth.adminToken, SERVICE_TOKEN: auth.serviceToken, ...auth.issuer.env };
   const [orderPort, catalogPort, accountPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const make = async (name: ServiceName, port: number, extra: Record<string, string>) => {
     const databaseUrl = databaseOn(serverUrl, `sys_${name}_${suffix}`);
     await ensureDatabase(databaseUrl);
     return new ServiceProcess(name, port, {
       NODE_ENV: 'test', LOG_LEVEL: process.env.SYSTEM_LOG_LEVEL ?? 'warn', SEED_DEMO_DATA: 'false', DB_POOL_SIZE: '10',
-      DATABASE_URL: databaseUrl, ...opts.env, ...extra, ...opts.perService?.[name],
+      DATABASE_URL: databaseUrl, ...credentials, ...opts.env, ...extra, ...opts.perService?.[name],
     });
   };
   const catalog = await make('catalog', catalogPort, {});
@@ -102,5 +128,9 @@ export async function startSystem(serverUrl: string, opts: { env?: Record<string
   await Promise.all([catalog.start(), account.start()]);
   await order.start();
   const all = [catalog, account, order];
-  return { catalog, account, order, all, stop: async () => void (await Promise.all(all.map((s) => s.stop()))) };
+  const stop = async () => {
+    await Promise.all(all.map((s) => s.stop()));
+    await auth.issuer.stop();
+  };
+  return { catalog, account, order, all, auth, stop };
 }

@@ -5,6 +5,7 @@
 // The generators and the checks: test-support/openapi-properties.ts (FC_NUM_RUNS, FC_SEED there).
 import fc from 'fast-check';
 import { listAll, loadOperations, PROPERTY_TIMEOUT_MS, propertyTests, type Target } from '../../test-support/openapi-properties';
+import { Issuer, makeKey } from '../../test-support/issuer';
 import { OPENAPI_FILE } from '../src/app';
 import { type AccountUnderTest, startAccount } from './account-harness';
 
@@ -14,6 +15,7 @@ const ACCOUNTS = [{ id: 'pb-acc-euro', currency: 'EUR' }, { id: 'pb-acc-dollar',
 const HOLD_IDS = ['pb-hold-1', 'pb-hold-2', 'pb-hold-3', 'pb-hold-4'];
 
 let account: AccountUnderTest;
+let issuer: Issuer;
 
 const target: Target = {
   baseUrl: () => account.baseUrl,
@@ -30,7 +32,7 @@ const target: Target = {
     only: { ttlSeconds: fc.integer({ min: 600, max: 86_400 }) },
   }),
   snapshot: async () => ({
-    accounts: await listAll(account.baseUrl, '/accounts'),
+    accounts: await listAll(account.baseUrl, '/accounts', { authorization: `Bearer ${TOKENS.adminToken}` }),
     // Read from the database too: the API has no list of holds, and a release of an id never held
     // leaves a tombstone that no GET shows (a later hold with that id is refused).
     holds: await account.db.hold.findMany({ select: { id: true, status: true, updatedAt: true }, orderBy: { id: 'asc' } }),
@@ -39,14 +41,19 @@ const target: Target = {
 
 describe('Account: bad input generated from openapi/account.yaml', () => {
   beforeAll(async () => {
-    account = await startAccount({ ADMIN_TOKEN: TOKENS.adminToken, SERVICE_TOKEN: TOKENS.serviceToken });
+    // Customer authentication on, so that every operation has a credential to refuse.
+    issuer = await new Issuer([await makeKey('ES256')]).start();
+    account = await startAccount({ ADMIN_TOKEN: TOKENS.adminToken, SERVICE_TOKEN: TOKENS.serviceToken, ...issuer.env });
     for (const { id, currency } of ACCOUNTS) {
       const res = await account.call('PUT', `/accounts/${id}`, { name: `Account ${id}`, currency, creditLimitCents: 1_000_000_000 },
         { authorization: `Bearer ${TOKENS.adminToken}` });
       expect(res.status).toBe(201);
     }
   });
-  afterAll(() => account.close());
+  afterAll(async () => {
+    await account.close();
+    await issuer.stop();
+  });
 
   for (const { name, run } of propertyTests(target)) test(name, run, PROPERTY_TIMEOUT_MS);
 });
