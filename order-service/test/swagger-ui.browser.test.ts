@@ -1,6 +1,7 @@
 // Swagger UI in a real browser (Debian chromium driven by playwright-core): Order's /docs, POST /orders,
 // "Try it out", "Execute" with the document's own examples, against the real Catalog and Account
-// seeded with the demo data. What a person trying the API first sees must work as it stands.
+// seeded with the demo data, with customer authentication on: the person pastes a customer token
+// into "Authorize" first. What a person trying the API first sees must work as it stands.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,12 +11,14 @@ import { type AccountUnderTest, startAccount } from '../../account-service/test/
 import { seedAccounts } from '../../account-service/src/seed';
 import { type CatalogUnderTest, startCatalog } from '../../catalog-service/test/catalog-harness';
 import { seedCatalog } from '../../catalog-service/src/seed';
+import { Issuer, makeKey } from '../../test-support/issuer';
 import { type OrderUnderTest, startOrder } from './order-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = path.join(os.tmpdir(), 'swagger-order.png');
 const TOKENS = { ADMIN_TOKEN: 'docs-admin-token-000001', SERVICE_TOKEN: 'docs-service-token-0001' };
 const STEP_MS = 10_000;
+const admin = { authorization: `Bearer ${TOKENS.ADMIN_TOKEN}` };
 
 /** No browser is a failure, never a skip: say how to get one. */
 function requireChromium(): void {
@@ -41,14 +44,16 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
   let account: AccountUnderTest | undefined;
   let order: OrderUnderTest | undefined;
   let browser: Browser | undefined;
+  let issuer: Issuer | undefined;
   let page: Page;
 
   beforeAll(async () => {
     requireChromium();
     const logger = createLogger('swagger-ui-test', 'silent');
-    [catalog, account] = await Promise.all([startCatalog(TOKENS), startAccount(TOKENS)]);
+    issuer = await new Issuer([await makeKey('ES256')]).start();
+    [catalog, account] = await Promise.all([startCatalog(TOKENS), startAccount({ ...TOKENS, ...issuer.env })]);
     await Promise.all([seedCatalog(catalog.db, logger), seedAccounts(account.db, logger)]);
-    order = await startOrder({ ...TOKENS, CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
+    order = await startOrder({ ...TOKENS, ...issuer.env, CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -62,7 +67,18 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
     await browser?.close();
     await order?.close();
     await Promise.all([catalog?.close(), account?.close()]);
+    await issuer?.stop();
   });
+
+  /** Swagger UI's "Authorize" dialog: the bearer value of one security scheme. */
+  async function authorize(scheme: string, token: string): Promise<void> {
+    await page.locator('.auth-wrapper button.authorize').click({ timeout: STEP_MS });
+    const container = page.locator('.auth-container').filter({ hasText: scheme });
+    await container.locator('input').fill(token, { timeout: STEP_MS });
+    await container.locator('button.authorize').click({ timeout: STEP_MS });
+    await container.getByText('Authorized').waitFor({ timeout: STEP_MS });
+    await page.locator('.modal-ux button.btn-done').first().click({ timeout: STEP_MS });
+  }
 
   test('when POST /orders is tried out with its examples and executed, then the page shows a confirmed, priced order', async () => {
     await page.goto(`${order!.baseUrl}/docs/`);
@@ -79,6 +95,12 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
     const exampleBody = JSON.parse(await placeOrder.locator('textarea.body-param__text').inputValue());
     expect(exampleBody).toEqual({ accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 2 }, { sku: 'MUG-CERAMIC', quantity: 1 }] });
 
+    // Without a token: 401, the operation says which scheme it wants.
+    await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
+    expect((await liveResponse(placeOrder)).status).toBe('401');
+    await placeOrder.getByRole('button', { name: 'Clear' }).click({ timeout: STEP_MS });
+
+    await authorize('customerToken', await issuer!.token('acc-alice'));
     await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
     const first = await liveResponse(placeOrder);
     await placeOrder.locator('.live-responses-table').scrollIntoViewIfNeeded();
@@ -96,11 +118,11 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
       ],
     });
 
-    const listed = await order!.call('GET', '/orders?accountId=acc-alice');
+    const listed = await order!.call('GET', '/orders?accountId=acc-alice', undefined, admin);
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([expect.objectContaining({ id: first.body.id, status: 'confirmed', totalCents: 6100 })]);
     expect((await catalog!.call('GET', '/items/COFFEE-1KG')).body.stock).toBe(998);
-    expect((await account!.call('GET', '/accounts/acc-alice')).body).toMatchObject({ usedCents: 6100, heldCents: 0 });
+    expect((await account!.call('GET', '/accounts/acc-alice', undefined, admin)).body).toMatchObject({ usedCents: 6100, heldCents: 0 });
 
     // The pre-filled key is fixed: executing again replays the first order (same 201, same id)
     // and charges nothing again. A new order needs a new key typed in.
@@ -108,7 +130,7 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
     await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
     const replay = await liveResponse(placeOrder);
     expect(replay).toEqual(first);
-    expect((await order!.call('GET', '/orders?accountId=acc-alice')).body.items).toHaveLength(1);
-    expect((await account!.call('GET', '/accounts/acc-alice')).body).toMatchObject({ usedCents: 6100 });
+    expect((await order!.call('GET', '/orders?accountId=acc-alice', undefined, admin)).body.items).toHaveLength(1);
+    expect((await account!.call('GET', '/accounts/acc-alice', undefined, admin)).body).toMatchObject({ usedCents: 6100 });
   });
 });

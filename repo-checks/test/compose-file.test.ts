@@ -206,6 +206,8 @@ describe('docker-compose.yml', () => {
     // Compose refuses to start when these are unset, rather than the service exiting later.
     expect(env.ADMIN_TOKEN).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
     expect(env.SERVICE_TOKEN).toMatch(/^\$\{SERVICE_TOKEN:\?.+\}$/);
+    for (const k of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(env[k]).toMatch(new RegExp(`^\\$\\{${k}:\\?.+\\}$`));
+    expect(env.SEED_DEMO_DATA).toBeUndefined(); // production never seeds demo data (and refuses to)
     expect(env.DATABASE_URL).toMatch(new RegExp(`^postgres(ql)?://[^/]*@postgres:5432/${name}$`));
     const initSql = readFileSync(path.join(ROOT, 'deploy/postgres-init/01-databases.sql'), 'utf8');
     expect(initSql).toMatch(new RegExp(`CREATE DATABASE "?${name}"?;`, 'i'));
