@@ -29,6 +29,8 @@ export interface BenchResults {
     limit: DbLimit; orders: number; commitsPerOrder: number; writeTransactionsPerOrder: number;
     backgroundCommitsPerS: number; ceilingOrdersPerS: number; saturationShareOfCeiling: number;
   };
+  /** Customer authentication on the order path: one token verified per order, in Order. */
+  tokenVerification: { alg: string; cpuMsPerVerification: number };
   peakRssMb: Record<string, number | null>;
   /** From each service's /metrics: rss, heapTotal, heapUsed, external (MB), after start-up and at the end. */
   memory: { atStart: Record<string, Record<string, number> | null>; atEnd: Record<string, Record<string, number> | null> };
@@ -60,6 +62,12 @@ export function lines(r: BenchResults): Line[] {
     { measure: `Resilience layer cost: Order's clients vs bare axios, reserve→hold→confirm→capture (${n(cl.layeredPerS)} vs ${n(cl.barePerS)} flows/s; caller CPU ${n(cl.callerCpuPerFlowMs.layered, 2)} vs ${n(cl.callerCpuPerFlowMs.bare, 2)} ms per flow)`, target: '≤ 3 %', measured: `${n(layerCost, 1)} %`, met: layerCost <= 3 },
     { measure: `Whole path, context: Order POST /orders vs bare endpoint (${n(r.resilience.wholePath.orderPerS)} vs ${n(r.resilience.wholePath.barePerS)} orders/s)`, target: '—', measured: `${n(100 * (1 - r.resilience.wholePath.ratio), 1)} % fewer`, met: null },
     { measure: `Database: ${db.limit.tool} ${n(db.limit.commitsPerS)} commits/s ÷ ${n(db.commitsPerOrder, 1)} commits per order (${n(db.writeTransactionsPerOrder, 1)} writing)`, target: '—', measured: `ceiling ${n(db.ceilingOrdersPerS)} orders/s; saturation = ${n(100 * db.saturationShareOfCeiling)} % of it`, met: null },
+    ...(r.tokenVerification ? [{
+      measure: `Customer token verification on the order path (jose, ${r.tokenVerification.alg}, JWKS cached): CPU per order`,
+      target: '—',
+      measured: `${n(r.tokenVerification.cpuMsPerVerification, 3)} ms (${n((100 * r.tokenVerification.cpuMsPerVerification) / (r.saturation?.cpu.totalPerOrderMs ?? NaN), 1)} % of the CPU per order)`,
+      met: null,
+    }] : []),
     ...Object.entries(r.peakRssMb).map(([name, mb]) => ({ measure: `Peak RSS, ${name}`, target: '≤ 200 MB', measured: `${n(mb)} MB`, met: mb !== null && mb <= 200 })),
     { measure: `Invariants after the load (stock, credit, nothing pending, orders ≤ ${r.invariants.keys} keys)`, target: 'no violation', measured: r.invariants.violations.length === 0 ? 'all hold' : `${r.invariants.violations.length} violated`, met: r.invariants.violations.length === 0 },
   ];

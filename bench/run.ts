@@ -15,6 +15,7 @@ import * as phases from './phases';
 import { acquirePostgres, dropDatabases, serverInfo, type Server } from './postgres';
 import { type BenchResults, lines, machineLine, markdown, writeReport } from './report';
 import { memoryOf, rssSampler } from './rss';
+import { tokenVerificationCost } from './token-cost';
 
 const RESULTS = path.join(__dirname, 'results');
 const ALL = ['throughput', 'database', 'resilience', 'stall', 'down'];
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     const ctx: phases.Context = { system, serverUrl: pg.url, shop: MAIN, side: SIDE, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, scratch, cleanups, log };
     const r: Partial<BenchResults> = {};
     if (selected.includes('throughput')) Object.assign(r, await phases.throughput(ctx));
+    r.tokenVerification = await tokenVerificationCost(system.auth);
     const saturationPerS = r.saturation?.okPerS ?? 100;
     if (selected.includes('database')) r.database = await phases.database(ctx, saturationPerS);
     if (selected.includes('resilience')) r.resilience = await phases.resilience(ctx);
