@@ -1,0 +1,94 @@
+// Two Order replicas on one Order database, as real processes under load: one is killed with
+// orders in flight, the other (later) paused as a long GC pause would. Whatever one leaves, the
+// other's recovery worker finishes; a paused replica's late writes lose; every answer agrees with
+// its order's final state, and a key yields at most one order that is not failed.
+import { Pool } from 'pg';
+import { freePort } from 'service-platform';
+import { settle, setUpShop, type Shop, Workload } from '../../test-support/order-workload';
+import { ServiceProcess, startSystem, type System } from '../../test-support/system-harness';
+import { testPostgresUrl } from '../../test-support/test-database';
+
+jest.setTimeout(180_000);
+
+const ORDER_ENV = {
+  ORDER_REQUEST_BUDGET_MS: '1000', ORDER_DB_TIMEOUT_MS: '100', RECOVERY_GRACE_SECONDS: '2', RECOVERY_INTERVAL_SECONDS: '0.5',
+  RECOVERY_BACKOFF_BASE_SECONDS: '0.5', RECOVERY_BACKOFF_MAX_SECONDS: '2', COMPENSATION_BUDGET_MS: '1000',
+  // Widen the window between the point of no return and the confirmations, so orders are in flight.
+  SAGA_PAUSE_BEFORE_CONFIRM_MS: '400', BREAKER_VOLUME_THRESHOLD: '1000',
+};
+const SHOP: Shop = {
+  items: [{ sku: 'REP-A', stock: 500, priceCents: 300 }, { sku: 'REP-B', stock: 500, priceCents: 700 }],
+  accounts: [{ id: 'rep-one', creditLimitCents: 50_000_000 }, { id: 'rep-two', creditLimitCents: 50_000_000 }],
+};
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('Two Order replicas on one database (real processes)', () => {
+  let system: System | undefined;
+  let second: ServiceProcess | undefined;
+  let db: Pool | undefined;
+  afterAll(async () => {
+    await second?.stop();
+    await system?.stop();
+    await db?.end();
+  });
+
+  function load(workload: Workload) {
+    let stop = false;
+    const done = workload.run(3, () => stop, 10);
+    return async () => {
+      stop = true;
+      await done;
+    };
+  }
+  const unfinished = async (keys: string[]) =>
+    (await db!.query(`SELECT id::text, state FROM orders WHERE idempotency_key = ANY($1) AND state IN ('pending', 'committing')`, [keys])).rows;
+
+  test('when one replica is killed and then the other paused, then each finishes what the other left and nothing is decided twice', async () => {
+    system = await startSystem(testPostgresUrl(), { perService: { order: ORDER_ENV, catalog: { EXPIRY_SWEEP_INTERVAL_MS: '200' }, account: { EXPIRY_SWEEP_INTERVAL_MS: '200' } } });
+    await setUpShop(system.catalog.url, system.account.url, SHOP, system.auth);
+    second = new ServiceProcess('order', await freePort(), { ...system.order.env });
+    await second.start();
+    db = new Pool({ connectionString: system.order.env.DATABASE_URL, max: 2 });
+    const [first, other] = [system.order, second];
+    const onFirst = new Workload(first.url, SHOP, system.auth);
+    const onSecond = new Workload(other.url, SHOP, system.auth);
+
+    // Phase 1: both under load; the first is killed mid-saga.
+    const stopFirst = load(onFirst);
+    const stopSecond = load(onSecond);
+    await until(async () => onFirst.attempts.length >= 10 && onSecond.attempts.length >= 10, 30_000, 'load on both replicas');
+    await first.signal('SIGKILL');
+    await stopFirst();
+    const died = onFirst.attempts.filter((a) => a.status === 0).map((a) => a.key);
+    expect(died.length).toBeGreaterThan(0); // requests were in flight when it died
+    const leftByFirst = await unfinished(died);
+    expect(leftByFirst.length).toBeGreaterThan(0); // ...and their orders were mid-saga
+    await until(async () => (await unfinished(died)).length === 0, 30_000, 'the second replica to finish what the first left');
+    await stopSecond();
+
+    // Phase 2: the first is back, the second is paused with requests in flight.
+    await first.start();
+    const pausedLoad = new Workload(other.url, SHOP, system.auth);
+    const stopPaused = load(pausedLoad);
+    await until(async () => pausedLoad.attempts.length >= 5, 30_000, 'load on the second replica');
+    await other.signal('SIGSTOP');
+    const inFlight = (await db.query(`SELECT id::text FROM orders WHERE state IN ('pending', 'committing')`)).rows.map((r) => r.id as string);
+    expect(inFlight.length).toBeGreaterThan(0); // the paused replica was in the middle of these
+    await until(async () => (await db!.query(`SELECT 1 FROM orders WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'committing')`, [inFlight])).rowCount === 0,
+      30_000, 'the first replica to finish the paused one\'s orders');
+    await other.signal('SIGCONT'); // its requests wake up past their budget: their writes must lose
+    await stopPaused();
+
+    const attempts = [...onFirst.attempts, ...onSecond.attempts, ...pausedLoad.attempts];
+    const urls = { order: first.url, catalog: system.catalog.url, account: system.account.url };
+    expect(await settle(urls, SHOP, attempts, 30_000, system.auth)).toEqual([]);
+  });
+});
