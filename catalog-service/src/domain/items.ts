@@ -1,8 +1,6 @@
-import type { Page } from 'service-platform';
+import { checkCurrency, type Page } from 'service-platform';
 import type { Item, ItemRepository } from '../data/item-repository';
-import { UnknownCurrency, UnknownItem } from './catalog-errors';
-
-const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+import { UnknownItem } from './catalog-errors';
 
 export function itemService(repo: ItemRepository) {
   return {
@@ -16,7 +14,7 @@ export function itemService(repo: ItemRepository) {
 
     /** Creates or replaces; `stock` becomes what can be reserved from now on. */
     async put(item: Item): Promise<{ item: Item; created: boolean }> {
-      if (!ISO_4217.has(item.currency)) throw new UnknownCurrency(item.currency);
+      checkCurrency(item.currency);
       return repo.upsert(item);
     },
   };
