@@ -58,7 +58,7 @@ export async function inTransaction<Tx extends SqlRunner, R>(
     try {
       return await db.$transaction(async (tx) => {
         if (remaining !== undefined) {
-          const ms = String(Math.max(1, Math.floor(remaining)));
+          const ms = String(Math.max(1, Math.floor(Math.min(remaining, timeoutMs))));
           await tx.$queryRawUnsafe(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)`, ms);
         }
         return work(tx);
