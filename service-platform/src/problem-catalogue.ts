@@ -25,6 +25,7 @@ export const PROBLEMS = {
   unknown_item: { status: 404, title: 'Unknown item' },
   out_of_stock: { status: 409, title: 'Not enough stock' },
   negative_stock: { status: 409, title: 'Stock cannot go below zero' },
+  stock_too_large: { status: 422, title: 'Stock cannot exceed 2147483647' },
   adjustment_mismatch: { status: 409, title: 'Adjustment id already used' },
   mixed_currencies: { status: 422, title: 'Items are priced in different currencies' },
   total_too_large: { status: 422, title: 'The total is too large' },

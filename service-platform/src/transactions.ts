@@ -58,7 +58,8 @@ export async function inTransaction<Tx extends SqlRunner, R>(
     try {
       return await db.$transaction(async (tx) => {
         if (remaining !== undefined) {
-          const ms = String(Math.max(1, Math.floor(Math.min(remaining, timeoutMs))));
+          // Statements after this one and the rollback and answer need time too: keep a fifth (at most 50 ms) for them.
+          const ms = String(Math.max(1, Math.floor(Math.min(remaining - Math.min(50, remaining / 5), timeoutMs))));
           await tx.$queryRawUnsafe(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)`, ms);
         }
         return work(tx);

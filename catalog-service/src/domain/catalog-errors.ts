@@ -28,6 +28,12 @@ export class NegativeStock extends CataloguedProblem {
   }
 }
 
+export class StockTooLarge extends CataloguedProblem {
+  constructor(sku: string, delta: number, available: number) {
+    super('stock_too_large', `${sku}: ${available} in stock, an adjustment of ${delta} would pass 2147483647.`, { extensions: { sku, delta, available } });
+  }
+}
+
 export class AdjustmentMismatch extends CataloguedProblem {
   constructor(adjustmentId: string) {
     super('adjustment_mismatch', `Adjustment ${adjustmentId} was made with another sku, delta or reason; a retry must send the same body.`);
