@@ -14,7 +14,9 @@ void runService({
   seed: seedAccounts,
   start({ config, db, logger }) {
     const http = buildAccountApp({ config, db, logger });
-    const sweeper = startPeriodicTask('hold expiry', () => http.holds.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger);
+    const sweeper = startPeriodicTask('hold expiry', () => http.holds.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger, {
+      stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
     void sweeper.runNow();
     return { http, stop: () => sweeper.stop() };
   },

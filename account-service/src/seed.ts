@@ -12,9 +12,6 @@ export const DEMO_ACCOUNTS = [
 export async function seedAccounts(db: AccountDb, logger: Logger): Promise<void> {
   const accounts = accountRepository(db);
   if ((await accounts.count()) > 0) return;
-  const neverRefused = () => {
-    throw new Error('a new account cannot be refused');
-  };
-  for (const account of DEMO_ACCOUNTS) await accounts.upsert(account, neverRefused);
+  for (const account of DEMO_ACCOUNTS) await accounts.upsert(account);
   logger.info({ accounts: DEMO_ACCOUNTS.length }, 'demo accounts seeded');
 }

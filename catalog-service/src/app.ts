@@ -5,8 +5,10 @@ import type { CatalogConfig } from './config/catalog-config';
 import type { CatalogDb } from './data/catalog-db';
 import { itemRepository } from './data/item-repository';
 import { reservationRepository } from './data/reservation-repository';
+import { stockAdjustmentRepository } from './data/stock-adjustment-repository';
 import { itemService } from './domain/items';
 import { reservationService } from './domain/reservations';
+import { stockAdjustmentService } from './domain/stock-adjustments';
 import { itemRoutes } from './routes/item-routes';
 import { reservationRoutes } from './routes/reservation-routes';
 
@@ -20,7 +22,7 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
   const { config, db } = deps;
   const reservations = reservationRepository(db);
   const routes = Router();
-  routes.use(itemRoutes(itemService(itemRepository(db)), config.ADMIN_TOKEN));
+  routes.use(itemRoutes(itemService(itemRepository(db)), stockAdjustmentService(stockAdjustmentRepository(db)), config.ADMIN_TOKEN));
   routes.use(reservationRoutes(
     reservationService(reservations, { defaultSeconds: config.RESERVATION_TTL_SECONDS, maxSeconds: config.RESERVATION_MAX_TTL_SECONDS }),
     config.SERVICE_TOKEN,

@@ -13,7 +13,9 @@ void runService({
   seed: seedCatalog,
   start({ config, db, logger }) {
     const http = buildCatalogApp({ config, db, logger });
-    const sweeper = startPeriodicTask('reservation expiry', () => http.reservations.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger);
+    const sweeper = startPeriodicTask('reservation expiry', () => http.reservations.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger, {
+      stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
     void sweeper.runNow();
     return { http, stop: () => sweeper.stop() };
   },

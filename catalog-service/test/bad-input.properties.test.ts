@@ -1,7 +1,7 @@
 // Bad input generated from openapi/catalog.yaml, for every operation (issue 6): each answer is a
 // documented status and never a 5xx, each error is problem+json with a code, and a refused request
 // changes nothing (the items and their stock, and the entity it addressed, read through the API; the
-// reservations, which the API does not list, from the database).
+// reservations and stock adjustments, which the API does not list, from the database).
 // The generators and the checks: test-support/openapi-properties.ts (FC_NUM_RUNS, FC_SEED there).
 import fc from 'fast-check';
 import { listAll, loadOperations, PROPERTY_TIMEOUT_MS, propertyTests, type Target } from '../../test-support/openapi-properties';
@@ -34,6 +34,8 @@ const target: Target = {
     // Read from the database too: the API has no list of reservations, and a release of an id never
     // reserved leaves a tombstone that no GET shows (a later reservation with that id is refused).
     reservations: await catalog.db.reservation.findMany({ select: { id: true, status: true, updatedAt: true }, orderBy: { id: 'asc' } }),
+    // A refused stock adjustment must not be recorded (its id would then answer as a replay).
+    adjustments: await catalog.db.stockAdjustment.findMany({ select: { id: true, stockAfter: true }, orderBy: { id: 'asc' } }),
   }),
 };
 

@@ -19,8 +19,9 @@ describe('Catalog items', () => {
 
   test('when an existing item is put again, then it is 200 and replaced', async () => {
     const sku = newSku();
-    await catalog.putItem(sku, { priceCents: 100 });
-    const replaced = await catalog.putItem(sku, { priceCents: 250, stock: 3 });
+    const created = await catalog.putItem(sku, { priceCents: 100 });
+    const replaced = await catalog.call('PUT', `/items/${sku}`, { name: `Item ${sku}`, priceCents: 250, currency: 'EUR', stock: 3 },
+      { 'if-match': created.headers.get('etag')! });
     expect(replaced.status).toBe(200);
     expect(await catalog.call('GET', `/items/${sku}`)).toMatchObject({ body: { priceCents: 250, stock: 3 } });
   });

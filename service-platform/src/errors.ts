@@ -1,3 +1,5 @@
+import { type ProblemCode, PROBLEMS } from './problem-catalogue';
+
 /**
  * The base of every error a service answers with: an RFC 9457 problem with a stable `code`.
  * Recognised with `isProblem` (a marker, not `instanceof`, so it works across packages).
@@ -25,65 +27,128 @@ export interface FieldError {
   message: string;
 }
 
-export class ValidationFailed extends Problem {
+export interface ProblemOptions {
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** Only where one code has two statuses (unknown_item: 404 when asked for, 422 when named in a body). */
+  status?: number;
+}
+
+/** A problem whose status and title come from the catalogue (problem-catalogue.ts). */
+export class CataloguedProblem extends Problem {
+  constructor(code: ProblemCode, detail?: string, opts: ProblemOptions = {}) {
+    super(opts.status ?? PROBLEMS[code].status, code, PROBLEMS[code].title, detail, opts.extensions, opts.headers);
+  }
+}
+
+export const retryAfter = (seconds: number): Record<string, string> => ({ 'Retry-After': String(Math.max(1, Math.ceil(seconds))) });
+
+export class ValidationFailed extends CataloguedProblem {
   constructor(errors: FieldError[]) {
     const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-    super(400, 'validation_failed', 'The request is not valid', detail, { errors });
+    super('validation_failed', detail, { extensions: { errors } });
   }
 }
 
-export class MalformedBody extends Problem {
+/** A ttlSeconds above what this service allows (the document's own maximum is wider). */
+export class TtlTooLong extends ValidationFailed {
+  constructor(max: number) {
+    super([{ field: 'body.ttlSeconds', message: `must be at most ${max}` }]);
+  }
+}
+
+/** A currency of the right shape that ISO 4217 does not know. */
+export class UnknownCurrency extends ValidationFailed {
+  constructor(currency: string) {
+    super([{ field: 'body.currency', message: `${currency} is not an ISO 4217 currency` }]);
+  }
+}
+
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+
+/** Throws UnknownCurrency for a code ISO 4217 does not list. */
+export function checkCurrency(currency: string): void {
+  if (!ISO_4217.has(currency)) throw new UnknownCurrency(currency);
+}
+
+export class MalformedBody extends CataloguedProblem {
   constructor(detail: string) {
-    super(400, 'malformed_body', 'The request body could not be read', detail);
+    super('malformed_body', detail);
   }
 }
 
-export class InvalidCursor extends Problem {
+export class InvalidCursor extends CataloguedProblem {
   constructor() {
-    super(400, 'invalid_cursor', 'The cursor is not valid', 'Pass back the nextCursor of a previous page unchanged.');
+    super('invalid_cursor', 'Pass back the nextCursor of a previous page unchanged.');
   }
 }
 
-export class Unauthorized extends Problem {
+export class Unauthorized extends CataloguedProblem {
   constructor(realm: string) {
-    super(401, 'unauthorized', 'Credentials are missing or wrong', `This operation needs "Authorization: Bearer <${realm}>".`, {}, {
-      'WWW-Authenticate': `Bearer realm="${realm}"`,
-    });
+    super('unauthorized', `This operation needs "Authorization: Bearer <${realm}>".`, { headers: { 'WWW-Authenticate': `Bearer realm="${realm}"` } });
   }
 }
 
-export class RouteNotFound extends Problem {
+export class RouteNotFound extends CataloguedProblem {
   constructor(method: string, path: string) {
-    super(404, 'route_not_found', 'No such route', `${method} ${path} is not an operation of this service; see /docs.`);
+    super('route_not_found', `${method} ${path} is not an operation of this service; see /docs.`);
   }
 }
 
-export class MethodNotAllowed extends Problem {
+export class MethodNotAllowed extends CataloguedProblem {
   constructor(method: string, path: string) {
-    super(405, 'method_not_allowed', 'Method not allowed', `${method} is not allowed on ${path}; see /docs.`);
+    super('method_not_allowed', `${method} is not allowed on ${path}; see /docs.`);
   }
 }
 
-export class PayloadTooLarge extends Problem {
-  constructor(limit: string) {
-    super(413, 'payload_too_large', 'The request body is too large', `Bodies are limited to ${limit}.`);
+/** If-Match named a version that is no longer current: nothing was changed. */
+export class PreconditionFailed extends CataloguedProblem {
+  constructor(detail: string, currentEtag?: string) {
+    super('precondition_failed', detail, { headers: currentEtag ? { ETag: currentEtag } : {} });
   }
 }
 
-export class UnsupportedMediaType extends Problem {
+/** A change that could lose a concurrent update was sent without If-Match. */
+export class PreconditionRequired extends CataloguedProblem {
   constructor(detail: string) {
-    super(415, 'unsupported_media_type', 'Unsupported content type', detail);
+    super('precondition_required', detail);
   }
 }
 
-export class ServiceUnavailable extends Problem {
+export class PayloadTooLarge extends CataloguedProblem {
+  constructor(limit: string) {
+    super('payload_too_large', `Bodies are limited to ${limit}.`);
+  }
+}
+
+export class UnsupportedMediaType extends CataloguedProblem {
+  constructor(detail: string) {
+    super('unsupported_media_type', detail);
+  }
+}
+
+export class ServiceUnavailable extends CataloguedProblem {
   constructor(detail: string, retryAfterSeconds = 1, extensions: Record<string, unknown> = {}) {
-    super(503, 'service_unavailable', 'Service unavailable', detail, extensions, { 'Retry-After': String(retryAfterSeconds) });
+    super('service_unavailable', detail, { extensions, headers: retryAfter(retryAfterSeconds) });
   }
 }
 
-export class InternalError extends Problem {
+/** The caller's X-Request-Budget-Ms ran out while the database worked: the work was cancelled and rolled back. */
+export class BudgetExhausted extends CataloguedProblem {
+  constructor(detail = 'The caller\'s time budget (X-Request-Budget-Ms) ran out; nothing was changed.', retryAfterSeconds = 1) {
+    super('budget_exhausted', detail, { headers: retryAfter(retryAfterSeconds) });
+  }
+}
+
+/** The database cannot be reached or went away: an outage, worth a retry later. */
+export class DatabaseUnavailable extends CataloguedProblem {
+  constructor(retryAfterSeconds = 2) {
+    super('database_unavailable', 'The service cannot reach its database right now; retry later.', { headers: retryAfter(retryAfterSeconds) });
+  }
+}
+
+export class InternalError extends CataloguedProblem {
   constructor() {
-    super(500, 'internal_error', 'Internal server error', 'The error was logged; the request may be retried.');
+    super('internal_error', 'The error was logged; the request may be retried.');
   }
 }

@@ -11,6 +11,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from './errors';
+import { databaseProblem } from './database-errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -54,7 +55,8 @@ export function toProblem(err: unknown, req: Request, bodyLimit: string): Proble
   if ((err as { expose?: unknown } | null)?.expose === true && typeof status === 'number' && status >= 400 && status < 500) {
     return new MalformedBody('The body could not be read as declared (content encoding or length).');
   }
-  return new InternalError();
+  // An unreachable database is an outage (503 database_unavailable), a cancelled statement a spent budget.
+  return databaseProblem(err) ?? new InternalError();
 }
 
 export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, problem: Problem): void {

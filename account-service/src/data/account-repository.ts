@@ -1,5 +1,5 @@
-import { decodeCursor, type Page, toPage } from 'service-platform';
-import { type AccountDb, TX_OPTIONS } from './account-db';
+import { decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
+import type { AccountDb } from './account-db';
 
 export interface AccountInput {
   id: string;
@@ -14,8 +14,8 @@ export interface AccountRecord extends AccountInput {
   usedCents: number;
 }
 
-/** Decides why a put was refused, from the row as it stands under its lock; throws. */
-export type RefusePut = (current: AccountRecord) => never;
+/** What a put comes to: saved, or refused with the row as it stands under its lock (the caller says why). */
+export type PutOutcome = { ok: true; account: AccountRecord; created: boolean } | { ok: false; current: AccountRecord };
 
 const select = { id: true, name: true, currency: true, creditLimitCents: true, heldCents: true, usedCents: true } as const;
 
@@ -37,10 +37,10 @@ export function accountRepository(db: AccountDb) {
     /**
      * Creates or replaces in one conditional statement: an existing account is replaced only when
      * the new limit still covers what is held and used, and its currency changes only while nothing
-     * is. Otherwise `refuse` explains why; ON CONFLICT has locked the row, so it reads what refused.
+     * is. Otherwise the row as it stands is returned; ON CONFLICT has locked it, so it reads what refused.
      */
-    async upsert(account: AccountInput, refuse: RefusePut): Promise<{ account: AccountRecord; created: boolean }> {
-      return db.$transaction(async (tx) => {
+    async upsert(account: AccountInput): Promise<PutOutcome> {
+      return inTransaction(db, async (tx): Promise<PutOutcome> => {
         const rows = await tx.$queryRaw<Array<AccountRecord & { created: boolean }>>`
           INSERT INTO accounts AS a (id, name, currency, credit_limit_cents, updated_at)
           VALUES (${account.id}, ${account.name}, ${account.currency}, ${account.creditLimitCents}, now())
@@ -50,10 +50,10 @@ export function accountRepository(db: AccountDb) {
              AND (a.currency = EXCLUDED.currency OR a.held_cents + a.used_cents = 0)
           RETURNING id, name, currency, credit_limit_cents AS "creditLimitCents", held_cents AS "heldCents",
                     used_cents AS "usedCents", (xmax = 0) AS created`;
-        if (rows.length === 0) return refuse((await tx.account.findUniqueOrThrow({ where: { id: account.id }, select })));
+        if (rows.length === 0) return { ok: false, current: await tx.account.findUniqueOrThrow({ where: { id: account.id }, select }) };
         const { created, ...saved } = rows[0];
-        return { account: saved, created };
-      }, TX_OPTIONS);
+        return { ok: true, account: saved, created };
+      });
     },
 
     count: (): Promise<number> => db.account.count(),

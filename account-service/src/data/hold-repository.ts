@@ -1,5 +1,6 @@
+import { commitmentKit, effectiveStatus, type SqlRunner, type Taken } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
-import { type AccountDb, TX_OPTIONS } from './account-db';
+import type { AccountDb } from './account-db';
 import type { AccountRecord } from './account-repository';
 
 export type HoldStatus = 'held' | 'captured' | 'released' | 'expired';
@@ -21,20 +22,18 @@ export interface HoldRecord {
   expiresAt: Date;
 }
 
-/** Decides why the account refused the hold (null: no such account), under the claim; throws. */
-export type RefuseHold = (account: AccountRecord | null) => never;
+/** Why the account would not take the hold, read from the account as it stands (null: no such account). */
+export interface HoldRefusal {
+  account: AccountRecord | null;
+}
 
 type Tx = Prisma.TransactionClient;
 
-// A held hold past its expiry reads as expired even before the sweeper has returned its credit.
-const READ_HOLD = `
-  SELECT id, CASE WHEN status = 'held' AND expires_at <= now() THEN 'expired' ELSE status END AS status,
-         account_id AS "accountId", amount_cents AS "amountCents", currency, request_hash AS "requestHash",
-         expires_at AS "expiresAt"
-    FROM holds WHERE id = $1`;
-
-async function readHold(db: AccountDb | Tx, id: string): Promise<HoldRecord | null> {
-  const rows = await db.$queryRawUnsafe<HoldRecord[]>(READ_HOLD, id);
+async function readHold(db: SqlRunner, id: string): Promise<HoldRecord | null> {
+  const rows = await db.$queryRawUnsafe<HoldRecord[]>(
+    `SELECT id, ${effectiveStatus()} AS status, account_id AS "accountId", amount_cents AS "amountCents", currency,
+            request_hash AS "requestHash", expires_at AS "expiresAt"
+       FROM holds WHERE id = $1`, id);
   return rows[0] ?? null;
 }
 
@@ -43,7 +42,6 @@ async function readHold(db: AccountDb | Tx, id: string): Promise<HoldRecord | nu
  * first: a sweep touches several, and two sweeps locking them in different orders could deadlock.
  */
 async function returnCredit(tx: Tx, holdIds: string[]): Promise<void> {
-  if (holdIds.length === 0) return;
   await tx.$queryRaw`
     SELECT id FROM accounts WHERE id IN (SELECT account_id FROM holds WHERE id = ANY(${holdIds}::varchar[]))
      ORDER BY id FOR UPDATE`;
@@ -54,95 +52,47 @@ async function returnCredit(tx: Tx, holdIds: string[]): Promise<void> {
      WHERE a.id = back.account_id`;
 }
 
-/** held → released with its credit back; false when it was not held. */
-async function releaseHeld(tx: Tx, id: string): Promise<boolean> {
-  const released = await tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE holds SET status = 'released', updated_at = now() WHERE id = ${id} AND status = 'held' RETURNING id`;
-  await returnCredit(tx, released.map((h) => h.id));
-  return released.length === 1;
+/** Takes the credit with one conditional UPDATE (one account row: no lock order to keep); else why not. */
+function takeCredit(id: string, request: HoldRequest) {
+  return async (tx: Tx): Promise<Taken<HoldRefusal>> => {
+    const taken = await tx.$executeRaw`
+      UPDATE accounts SET held_cents = held_cents + ${request.amountCents}, updated_at = now()
+       WHERE id = ${request.accountId} AND currency = ${request.currency}
+         AND credit_limit_cents - held_cents - used_cents >= ${request.amountCents}`;
+    if (taken === 0) {
+      const account = await tx.account.findUnique({ where: { id: request.accountId } });
+      return { ok: false, refusal: { account } };
+    }
+    // The account is attached only once its credit is taken: an unknown account is a refusal, not a foreign-key error.
+    await tx.$executeRaw`UPDATE holds SET account_id = ${request.accountId} WHERE id = ${id}`;
+    return { ok: true };
+  };
+}
+
+/** Moves a captured hold's amount from held to used credit. */
+async function useCredit(tx: Tx, id: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE accounts a SET held_cents = a.held_cents - h.amount_cents, used_cents = a.used_cents + h.amount_cents,
+           updated_at = now()
+      FROM holds h WHERE h.id = ${id} AND a.id = h.account_id`;
 }
 
 export function holdRepository(db: AccountDb) {
+  const kit = commitmentKit<Tx, HoldRecord>(db, { table: 'holds', settled: 'captured', giveBack: returnCredit }, readHold);
   return {
     find: (id: string) => readHold(db, id),
 
-    /**
-     * Claims the id, then takes the credit with one conditional UPDATE, in one transaction. When the
-     * account refuses, `refuse` throws and the claim rolls back with it. Returns null when the id was
-     * already claimed (the caller then reads what is there).
-     */
-    async create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest, refuse: RefuseHold) {
-      return db.$transaction(async (tx) => {
-        // The account is attached only once its credit is taken (below): an unknown account is then
-        // explained by `refuse` rather than failing on the foreign key.
-        const claimed = await tx.$queryRaw<Array<{ id: string }>>`
-          INSERT INTO holds (id, status, request_hash, amount_cents, currency, expires_at)
-          VALUES (${id}, 'held', ${requestHash}, ${request.amountCents}, ${request.currency},
-                  now() + make_interval(secs => ${ttlSeconds}::int))
-          ON CONFLICT (id) DO NOTHING RETURNING id`;
-        if (claimed.length === 0) return null;
-        const taken = await tx.$executeRaw`
-          UPDATE accounts SET held_cents = held_cents + ${request.amountCents}, updated_at = now()
-           WHERE id = ${request.accountId} AND currency = ${request.currency}
-             AND credit_limit_cents - held_cents - used_cents >= ${request.amountCents}`;
-        if (taken === 0) refuse(await tx.account.findUnique({ where: { id: request.accountId } }));
-        await tx.$executeRaw`UPDATE holds SET account_id = ${request.accountId} WHERE id = ${id}`;
-        return readHold(tx, id);
-      }, TX_OPTIONS);
-    },
+    /** Claims the id and takes the credit, in one transaction (see the kit); a refusal rolls the claim back. */
+    create: (id: string, requestHash: string, ttlSeconds: number, request: HoldRequest) =>
+      kit.claim(id, requestHash, ttlSeconds, takeCredit(id, request), { amount_cents: request.amountCents, currency: request.currency }),
 
     /** held (and not past expiry) → captured, its amount moved from held to used credit. */
-    async capture(id: string): Promise<boolean> {
-      return db.$transaction(async (tx) => {
-        const captured = await tx.$queryRaw<Array<{ accountId: string; amountCents: number }>>`
-          UPDATE holds SET status = 'captured', updated_at = now()
-           WHERE id = ${id} AND status = 'held' AND expires_at > now()
-          RETURNING account_id AS "accountId", amount_cents AS "amountCents"`;
-        if (captured.length === 0) return false;
-        const { accountId, amountCents } = captured[0];
-        await tx.$executeRaw`
-          UPDATE accounts SET held_cents = held_cents - ${amountCents}, used_cents = used_cents + ${amountCents},
-                 updated_at = now()
-           WHERE id = ${accountId}`;
-        return true;
-      }, TX_OPTIONS);
-    },
+    capture: (id: string): Promise<boolean> => kit.settle(id, useCredit),
 
-    /**
-     * held → released with its credit back. An unknown id is recorded as released (a tombstone), so
-     * a hold that arrives after its own compensation holds nothing. Returns the status the hold had,
-     * or null for an unknown id.
-     */
-    async release(id: string): Promise<HoldStatus | null> {
-      return db.$transaction(async (tx) => {
-        if (await releaseHeld(tx, id)) return 'held';
-        const existing = await tx.$queryRaw<Array<{ status: HoldStatus }>>`SELECT status FROM holds WHERE id = ${id}`;
-        if (existing.length === 1) return existing[0].status;
-        const tombstone = await tx.$queryRaw<Array<{ id: string }>>`
-          INSERT INTO holds (id, status, expires_at) VALUES (${id}, 'released', now())
-          ON CONFLICT (id) DO NOTHING RETURNING id`;
-        if (tombstone.length === 1) return null;
-        // A hold with this id committed while we waited on its claim: release that one instead.
-        if (await releaseHeld(tx, id)) return 'held';
-        return (await tx.$queryRaw<Array<{ status: HoldStatus }>>`SELECT status FROM holds WHERE id = ${id}`)[0].status;
-      }, TX_OPTIONS);
-    },
+    /** held → released with its credit back; an unknown id is closed. The status it had, or null. */
+    release: (id: string) => kit.release(id) as Promise<HoldStatus | null>,
 
-    /**
-     * Expires held holds past their time and returns their credit. SKIP LOCKED lets several Account
-     * instances sweep side by side without waiting on, or double-counting, each other.
-     */
-    async expireDue(batchSize = 500): Promise<number> {
-      return db.$transaction(async (tx) => {
-        const expired = await tx.$queryRaw<Array<{ id: string }>>`
-          UPDATE holds SET status = 'expired', updated_at = now()
-           WHERE id IN (SELECT id FROM holds WHERE status = 'held' AND expires_at <= now()
-                         ORDER BY expires_at LIMIT ${batchSize}::int FOR UPDATE SKIP LOCKED)
-          RETURNING id`;
-        await returnCredit(tx, expired.map((h) => h.id));
-        return expired.length;
-      }, TX_OPTIONS);
-    },
+    expireDue: (batchSize?: number): Promise<number> => kit.expireDue(batchSize),
   };
 }
 

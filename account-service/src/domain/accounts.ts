@@ -1,12 +1,10 @@
-import type { Page } from 'service-platform';
+import { checkCurrency, type Page } from 'service-platform';
 import type { AccountInput, AccountRecord, AccountRepository } from '../data/account-repository';
-import { CreditLimitBelowCommitments, CurrencyInUse, UnknownAccount, UnknownCurrency } from './account-errors';
+import { CreditLimitBelowCommitments, CurrencyInUse, UnknownAccount } from './account-errors';
 
 export interface Account extends AccountRecord {
   availableCreditCents: number;
 }
-
-const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
 
 /** What can still be held; never negative, even were a limit ever below its commitments. */
 export const withAvailable = (a: AccountRecord): Account => ({
@@ -15,14 +13,12 @@ export const withAvailable = (a: AccountRecord): Account => ({
 });
 
 /** Why a replacement was refused, read from the row as it stands. */
-function refusePut(wanted: AccountInput) {
-  return (current: AccountRecord): never => {
-    const committed = current.heldCents + current.usedCents;
-    if (wanted.currency !== current.currency && committed > 0) {
-      throw new CurrencyInUse(current.currency, current.heldCents, current.usedCents);
-    }
-    throw new CreditLimitBelowCommitments(wanted.creditLimitCents, current.heldCents, current.usedCents);
-  };
+function refusePut(wanted: AccountInput, current: AccountRecord): Error {
+  const committed = current.heldCents + current.usedCents;
+  if (wanted.currency !== current.currency && committed > 0) {
+    return new CurrencyInUse(current.currency, current.heldCents, current.usedCents);
+  }
+  return new CreditLimitBelowCommitments(wanted.creditLimitCents, current.heldCents, current.usedCents);
 }
 
 export function accountService(repo: AccountRepository) {
@@ -40,8 +36,9 @@ export function accountService(repo: AccountRepository) {
 
     /** Creates or replaces; held and used credit stay as they are. */
     async put(account: AccountInput): Promise<{ account: Account; created: boolean }> {
-      if (!ISO_4217.has(account.currency)) throw new UnknownCurrency(account.currency);
-      const saved = await repo.upsert(account, refusePut(account));
+      checkCurrency(account.currency);
+      const saved = await repo.upsert(account);
+      if (!saved.ok) throw refusePut(account, saved.current);
       return { account: withAvailable(saved.account), created: saved.created };
     },
   };

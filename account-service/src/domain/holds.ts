@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AccountRecord } from '../data/account-repository';
-import type { HoldRecord, HoldRepository, HoldRequest, HoldStatus } from '../data/hold-repository';
+import { type Problem, TtlTooLong } from 'service-platform';
+import type { HoldRecord, HoldRefusal, HoldRepository, HoldRequest, HoldStatus } from '../data/hold-repository';
 import {
   CurrencyMismatch,
   HoldCaptured,
@@ -8,7 +8,6 @@ import {
   HoldMismatch,
   HoldReleased,
   InsufficientCredit,
-  TtlTooLong,
   UnknownAccount,
   UnknownHold,
 } from './account-errors';
@@ -35,13 +34,11 @@ const hashRequest = (input: HoldInput) =>
     .update(JSON.stringify({ accountId: input.accountId, amountCents: input.amountCents, currency: input.currency, ttlSeconds: input.ttlSeconds ?? null }))
     .digest('hex');
 
-/** Why the account would not take the hold; runs inside the transaction, so throwing undoes the claim. */
-function refuseHold(input: HoldInput) {
-  return (account: AccountRecord | null): never => {
-    if (!account) throw new UnknownAccount(input.accountId, 422);
-    if (account.currency !== input.currency) throw new CurrencyMismatch(account.currency, input.currency);
-    throw new InsufficientCredit(input.amountCents, withAvailable(account).availableCreditCents);
-  };
+/** Why the account would not take the hold, from the account as it stood under the claim. */
+function refusal(input: HoldInput, { account }: HoldRefusal): Problem {
+  if (!account) return new UnknownAccount(input.accountId, 422);
+  if (account.currency !== input.currency) return new CurrencyMismatch(account.currency, input.currency);
+  return new InsufficientCredit(input.amountCents, withAvailable(account).availableCreditCents);
 }
 
 /** Only tombstones lack these, and tombstones are never answered as holds. */
@@ -55,27 +52,19 @@ const toHold = (r: HoldRecord): Hold => ({
 });
 
 export function holdService(repo: HoldRepository, ttl: TtlPolicy) {
-  /** What an existing id answers to a hold request: itself, or why not. */
-  function replay(id: string, hash: string, existing: HoldRecord): Hold {
-    if (existing.requestHash === null) throw new HoldReleased(id);
-    if (existing.requestHash !== hash) throw new HoldMismatch(id);
-    return toHold(existing);
-  }
-
   return {
     /** Holds the amount against the account's credit. `created` is false for an idempotent replay. */
     async place(id: string, input: HoldInput): Promise<{ hold: Hold; created: boolean }> {
       if (input.ttlSeconds !== undefined && input.ttlSeconds > ttl.maxSeconds) throw new TtlTooLong(ttl.maxSeconds);
-      const hash = hashRequest(input);
-      const existing = await repo.find(id);
-      if (existing) return { hold: replay(id, hash, existing), created: false };
       const request = { accountId: input.accountId, amountCents: input.amountCents, currency: input.currency };
-      const created = await repo.create(id, hash, input.ttlSeconds ?? ttl.defaultSeconds, request, refuseHold(input));
-      if (created) return { hold: toHold(created), created: true };
-      // Another request claimed this id between our read and our insert: answer as a replay.
-      const raced = await repo.find(id);
-      if (!raced) throw new Error(`hold ${id} claimed but not found`);
-      return { hold: replay(id, hash, raced), created: false };
+      const outcome = await repo.create(id, hashRequest(input), input.ttlSeconds ?? ttl.defaultSeconds, request);
+      switch (outcome.kind) {
+        case 'created': return { hold: toHold(outcome.record), created: true };
+        case 'replayed': return { hold: toHold(outcome.record), created: false };
+        case 'mismatch': throw new HoldMismatch(id);
+        case 'released': throw new HoldReleased(id);
+        case 'refused': throw refusal(input, outcome.refusal);
+      }
     },
 
     async get(id: string): Promise<Hold> {

@@ -6,6 +6,3 @@ export type CatalogDb = PrismaClient;
 export function createCatalogDb(databaseUrl: string, poolSize = 10): CatalogDb {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }) });
 }
-
-/** Interactive transactions may wait for row locks under contention: give them room. */
-export const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;

@@ -1,5 +1,6 @@
+import { commitmentKit, effectiveStatus, type SqlRunner, type Taken } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
-import { type CatalogDb, TX_OPTIONS } from './catalog-db';
+import type { CatalogDb } from './catalog-db';
 
 export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
 
@@ -32,31 +33,36 @@ export interface LockedItem {
   currency: string;
 }
 
-/** Whatever the reservation needs checked while the item rows are locked; throws to roll back. */
-export type PriceLines = (locked: LockedItem[]) => { lines: ReservationLine[]; totalCents: number; currency: string };
+/** The lines priced from the locked items, or why the items refuse them (a value, never thrown). */
+export type Priced<Refusal> =
+  | { ok: true; lines: ReservationLine[]; totalCents: number; currency: string }
+  | { ok: false; refusal: Refusal };
 
 type Tx = Prisma.TransactionClient;
 
-// A held reservation past its expiry reads as expired even before the sweeper has returned its stock.
-const EFFECTIVE_STATUS = `CASE WHEN r.status = 'held' AND r.expires_at <= now() THEN 'expired' ELSE r.status END`;
-
-async function readRecord(db: CatalogDb | Tx, id: string): Promise<ReservationRecord | null> {
+async function readRecord(db: SqlRunner, id: string): Promise<ReservationRecord | null> {
   const rows = await db.$queryRawUnsafe<Array<Omit<ReservationRecord, 'lines'>>>(
-    `SELECT r.id, ${EFFECTIVE_STATUS} AS status, r.request_hash AS "requestHash", r.total_cents AS "totalCents",
+    `SELECT r.id, ${effectiveStatus('r.')} AS status, r.request_hash AS "requestHash", r.total_cents AS "totalCents",
             r.currency, r.expires_at AS "expiresAt"
        FROM reservations r WHERE r.id = $1`,
     id,
   );
   if (rows.length === 0) return null;
-  const lines = await db.$queryRaw<ReservationLine[]>`
-    SELECT sku, quantity, unit_price_cents AS "unitPriceCents" FROM reservation_lines
-     WHERE reservation_id = ${id} ORDER BY sku`;
+  const lines = await db.$queryRawUnsafe<ReservationLine[]>(
+    `SELECT sku, quantity, unit_price_cents AS "unitPriceCents" FROM reservation_lines WHERE reservation_id = $1 ORDER BY sku`, id);
   return { ...rows[0], lines };
 }
 
-/** Adds the quantities of a set of reservations back to their items. */
+/**
+ * Adds the quantities of a set of reservations back to their items. The items are locked in sku
+ * order first, like a reservation locks them: an UPDATE … FROM a join locks rows in whatever order
+ * the plan gives, and a release and a sweep (or two releases) sharing two skus then deadlocked.
+ */
 async function returnStock(tx: Tx, reservationIds: string[]): Promise<void> {
-  if (reservationIds.length === 0) return;
+  await tx.$queryRaw`
+    SELECT sku FROM items
+     WHERE sku IN (SELECT sku FROM reservation_lines WHERE reservation_id = ANY(${reservationIds}::varchar[]))
+     ORDER BY sku FOR UPDATE`;
   await tx.$executeRaw`
     UPDATE items i SET stock = i.stock + back.quantity, updated_at = now()
       FROM (SELECT sku, SUM(quantity)::int AS quantity FROM reservation_lines
@@ -64,95 +70,49 @@ async function returnStock(tx: Tx, reservationIds: string[]): Promise<void> {
      WHERE i.sku = back.sku`;
 }
 
+/** Locks the items (in sku order), prices the lines, takes the stock and writes the lines. */
+function takeStock<Refusal>(id: string, skus: string[], quantities: number[], price: (locked: LockedItem[]) => Priced<Refusal>) {
+  return async (tx: Tx): Promise<Taken<Refusal>> => {
+    const locked = await tx.$queryRaw<LockedItem[]>`
+      SELECT sku, stock, price_cents AS "priceCents", currency FROM items
+       WHERE sku = ANY(${skus}::varchar[]) ORDER BY sku FOR UPDATE`;
+    const priced = price(locked);
+    if (!priced.ok) return { ok: false, refusal: priced.refusal };
+    const taken = await tx.$executeRaw`
+      UPDATE items i SET stock = i.stock - want.quantity, updated_at = now()
+        FROM unnest(${skus}::varchar[], ${quantities}::int[]) AS want(sku, quantity)
+       WHERE i.sku = want.sku AND i.stock >= want.quantity`;
+    if (taken !== skus.length) throw new Error(`stock changed under a row lock (${taken}/${skus.length})`);
+    await tx.$executeRaw`
+      INSERT INTO reservation_lines (reservation_id, sku, quantity, unit_price_cents)
+      SELECT ${id}, l.sku, l.quantity, l.price
+        FROM unnest(${priced.lines.map((l) => l.sku)}::varchar[], ${priced.lines.map((l) => l.quantity)}::int[],
+                    ${priced.lines.map((l) => l.unitPriceCents)}::int[]) AS l(sku, quantity, price)`;
+    await tx.$executeRaw`UPDATE reservations SET currency = ${priced.currency}, total_cents = ${priced.totalCents} WHERE id = ${id}`;
+    return { ok: true };
+  };
+}
+
 export function reservationRepository(db: CatalogDb) {
+  const kit = commitmentKit<Tx, ReservationRecord>(db, { table: 'reservations', settled: 'confirmed', giveBack: returnStock }, readRecord);
   return {
     find: (id: string) => readRecord(db, id),
 
     /**
-     * Claims the id, then locks the items (in sku order, so two reservations never deadlock), lets
-     * `price` check and price the lines, and takes the stock with a conditional UPDATE, all in one
-     * transaction. Returns null when the id was already claimed (the caller then reads what is there).
+     * Claims the id and takes the stock of every line, or none, in one transaction (see the kit).
+     * `price` decides, under the item row locks, whether the items take the lines.
      */
-    async create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[], price: PriceLines) {
-      return db.$transaction(async (tx) => {
-        const claimed = await tx.$queryRaw<Array<{ id: string }>>`
-          INSERT INTO reservations (id, status, request_hash, expires_at)
-          VALUES (${id}, 'held', ${requestHash}, now() + make_interval(secs => ${ttlSeconds}::int))
-          ON CONFLICT (id) DO NOTHING RETURNING id`;
-        if (claimed.length === 0) return null;
-        const locked = await tx.$queryRaw<LockedItem[]>`
-          SELECT sku, stock, price_cents AS "priceCents", currency FROM items
-           WHERE sku = ANY(${skus}::varchar[]) ORDER BY sku FOR UPDATE`;
-        const priced = price(locked);
-        const taken = await tx.$executeRaw`
-          UPDATE items i SET stock = i.stock - want.quantity, updated_at = now()
-            FROM unnest(${skus}::varchar[], ${quantities}::int[]) AS want(sku, quantity)
-           WHERE i.sku = want.sku AND i.stock >= want.quantity`;
-        if (taken !== skus.length) throw new Error(`stock changed under a row lock (${taken}/${skus.length})`);
-        await tx.$executeRaw`
-          INSERT INTO reservation_lines (reservation_id, sku, quantity, unit_price_cents)
-          SELECT ${id}, l.sku, l.quantity, l.price
-            FROM unnest(${priced.lines.map((l) => l.sku)}::varchar[], ${priced.lines.map((l) => l.quantity)}::int[],
-                        ${priced.lines.map((l) => l.unitPriceCents)}::int[]) AS l(sku, quantity, price)`;
-        await tx.$executeRaw`
-          UPDATE reservations SET currency = ${priced.currency}, total_cents = ${priced.totalCents} WHERE id = ${id}`;
-        return readRecord(tx, id);
-      }, TX_OPTIONS);
-    },
+    create: <Refusal>(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[],
+      price: (locked: LockedItem[]) => Priced<Refusal>) =>
+      kit.claim(id, requestHash, ttlSeconds, takeStock(id, skus, quantities, price)),
 
     /** held (and not past expiry) → confirmed; exactly one of confirm, release and expiry wins. */
-    async confirm(id: string): Promise<boolean> {
-      const n = await db.$executeRaw`
-        UPDATE reservations SET status = 'confirmed', updated_at = now()
-         WHERE id = ${id} AND status = 'held' AND expires_at > now()`;
-      return n === 1;
-    },
+    confirm: (id: string): Promise<boolean> => kit.settle(id),
 
-    /**
-     * held → released with its stock returned, in one transaction. An unknown id is recorded as
-     * released (a tombstone), so a reservation that arrives after its own compensation holds nothing.
-     * Returns the status the reservation had, or null for an unknown id.
-     */
-    async release(id: string): Promise<ReservationStatus | null> {
-      return db.$transaction(async (tx) => {
-        // Read committed: each statement sees what committed before it. If a reservation with this
-        // id commits while we look (our tombstone insert then waits for it and conflicts), go round
-        // again and release that reservation rather than leave it held behind a 204.
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const released = await tx.$queryRaw<Array<{ id: string }>>`
-            UPDATE reservations SET status = 'released', updated_at = now()
-             WHERE id = ${id} AND status = 'held' RETURNING id`;
-          if (released.length === 1) {
-            await returnStock(tx, [id]);
-            return 'held';
-          }
-          const existing = await tx.$queryRaw<Array<{ status: ReservationStatus }>>`
-            SELECT status FROM reservations WHERE id = ${id}`;
-          if (existing.length === 1) return existing[0].status;
-          const tombstone = await tx.$queryRaw<Array<{ id: string }>>`
-            INSERT INTO reservations (id, status, expires_at) VALUES (${id}, 'released', now())
-            ON CONFLICT (id) DO NOTHING RETURNING id`;
-          if (tombstone.length === 1) return null;
-        }
-        throw new Error(`reservation ${id} neither found nor insertable`);
-      }, TX_OPTIONS);
-    },
+    /** held → released with its stock back; an unknown id is closed. The status it had, or null. */
+    release: (id: string) => kit.release(id) as Promise<ReservationStatus | null>,
 
-    /**
-     * Expires held reservations past their time and returns their stock. SKIP LOCKED lets several
-     * Catalog instances sweep side by side without waiting on, or double-counting, each other.
-     */
-    async expireDue(batchSize = 500): Promise<number> {
-      return db.$transaction(async (tx) => {
-        const expired = await tx.$queryRaw<Array<{ id: string }>>`
-          UPDATE reservations SET status = 'expired', updated_at = now()
-           WHERE id IN (SELECT id FROM reservations WHERE status = 'held' AND expires_at <= now()
-                         ORDER BY expires_at LIMIT ${batchSize}::int FOR UPDATE SKIP LOCKED)
-          RETURNING id`;
-        await returnStock(tx, expired.map((r) => r.id));
-        return expired.length;
-      }, TX_OPTIONS);
-    },
+    expireDue: (batchSize?: number): Promise<number> => kit.expireDue(batchSize),
   };
 }
 

@@ -1,11 +1,11 @@
-import { Problem } from 'service-platform';
+import { CataloguedProblem } from 'service-platform';
 
-/** The Catalog's own answers, each with a stable code (the platform's catalogue covers the rest). */
+/** The Catalog's own answers; their statuses and titles are rows of the platform's PROBLEMS. */
 
-export class UnknownItem extends Problem {
+export class UnknownItem extends CataloguedProblem {
   /** 404 when the item is what was asked for; 422 when a reservation names it. */
   constructor(skus: string[], status: 404 | 422 = 404) {
-    super(status, 'unknown_item', 'Unknown item', `No item with sku ${skus.join(', ')}.`, { skus });
+    super('unknown_item', `No item with sku ${skus.join(', ')}.`, { status, extensions: { skus } });
   }
 }
 
@@ -15,68 +15,70 @@ export interface Shortage {
   available: number;
 }
 
-export class OutOfStock extends Problem {
+export class OutOfStock extends CataloguedProblem {
   constructor(shortages: Shortage[]) {
     const detail = shortages.map((s) => `${s.sku}: ${s.requested} requested, ${s.available} available`).join('; ');
-    super(409, 'out_of_stock', 'Not enough stock', detail, { shortages });
+    super('out_of_stock', detail, { extensions: { shortages } });
   }
 }
 
-export class MixedCurrencies extends Problem {
+export class NegativeStock extends CataloguedProblem {
+  constructor(sku: string, delta: number, available: number) {
+    super('negative_stock', `${sku}: ${available} available, an adjustment of ${delta} would go below zero.`, { extensions: { sku, delta, available } });
+  }
+}
+
+export class StockTooLarge extends CataloguedProblem {
+  constructor(sku: string, delta: number, available: number) {
+    super('stock_too_large', `${sku}: ${available} in stock, an adjustment of ${delta} would pass 2147483647.`, { extensions: { sku, delta, available } });
+  }
+}
+
+export class AdjustmentMismatch extends CataloguedProblem {
+  constructor(adjustmentId: string) {
+    super('adjustment_mismatch', `Adjustment ${adjustmentId} was made with another sku, delta or reason; a retry must send the same body.`);
+  }
+}
+
+export class MixedCurrencies extends CataloguedProblem {
   constructor(currencies: string[]) {
-    super(422, 'mixed_currencies', 'Items are priced in different currencies', `One reservation holds one currency; these lines are in ${currencies.join(', ')}.`, { currencies });
+    super('mixed_currencies', `One reservation holds one currency; these lines are in ${currencies.join(', ')}.`, { extensions: { currencies } });
   }
 }
 
-export class TotalTooLarge extends Problem {
+export class TotalTooLarge extends CataloguedProblem {
   constructor() {
-    super(422, 'total_too_large', 'The total is too large', 'A reservation totals at most 2147483647 minor units.');
+    super('total_too_large', 'A reservation totals at most 2147483647 minor units.');
   }
 }
 
-export class TtlTooLong extends Problem {
-  constructor(max: number) {
-    super(400, 'validation_failed', 'The request is not valid', `body.ttlSeconds: must be at most ${max}`, {
-      errors: [{ field: 'body.ttlSeconds', message: `must be at most ${max}` }],
-    });
-  }
-}
-
-export class UnknownCurrency extends Problem {
-  constructor(currency: string) {
-    super(400, 'validation_failed', 'The request is not valid', `body.currency: ${currency} is not an ISO 4217 currency`, {
-      errors: [{ field: 'body.currency', message: `${currency} is not an ISO 4217 currency` }],
-    });
-  }
-}
-
-export class UnknownReservation extends Problem {
+export class UnknownReservation extends CataloguedProblem {
   constructor(id: string) {
-    super(404, 'unknown_reservation', 'Unknown reservation', `No reservation ${id}.`);
+    super('unknown_reservation', `No reservation ${id}.`);
   }
 }
 
-export class ReservationMismatch extends Problem {
+export class ReservationMismatch extends CataloguedProblem {
   constructor(id: string) {
-    super(409, 'reservation_mismatch', 'Reservation id already used', `Reservation ${id} exists with other lines; a retry must send the same body.`);
+    super('reservation_mismatch', `Reservation ${id} exists with other lines; a retry must send the same body.`);
   }
 }
 
-export class ReservationReleased extends Problem {
+export class ReservationReleased extends CataloguedProblem {
   constructor(id: string) {
-    super(409, 'reservation_released', 'Reservation id was released', `Reservation ${id} was released before it was made; use a new id.`);
+    super('reservation_released', `Reservation ${id} was released before it was made; use a new id.`);
   }
 }
 
-export class ReservationExpired extends Problem {
+export class ReservationExpired extends CataloguedProblem {
   constructor(id: string, status: string) {
     // Not `status`: that member of a problem is the HTTP status code (RFC 9457) and must stay a number.
-    super(409, 'reservation_expired', 'Reservation no longer held', `Reservation ${id} is ${status}; it can no longer be confirmed.`, { reservationStatus: status });
+    super('reservation_expired', `Reservation ${id} is ${status}; it can no longer be confirmed.`, { extensions: { reservationStatus: status } });
   }
 }
 
-export class ReservationConfirmed extends Problem {
+export class ReservationConfirmed extends CataloguedProblem {
   constructor(id: string) {
-    super(409, 'reservation_confirmed', 'Reservation is confirmed', `Reservation ${id} is confirmed; its stock is gone for good.`);
+    super('reservation_confirmed', `Reservation ${id} is confirmed; its stock is gone for good.`);
   }
 }

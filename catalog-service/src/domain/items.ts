@@ -1,8 +1,32 @@
-import type { Page } from 'service-platform';
-import type { Item, ItemRepository } from '../data/item-repository';
-import { UnknownCurrency, UnknownItem } from './catalog-errors';
+import { createHash } from 'node:crypto';
+import { checkCurrency, type Page, type Problem, PreconditionFailed, PreconditionRequired } from 'service-platform';
+import type { Item, ItemInput, ItemRepository } from '../data/item-repository';
+import { UnknownItem } from './catalog-errors';
 
-const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+/** What a put may require of the item as it stands: any version, or one of these. */
+export type Expected = { any: true } | { versions: string[] };
+
+/** The item's version: changes whenever anything a reader sees changes, stock included. */
+export function versionOf(item: Item): string {
+  return createHash('sha256').update(JSON.stringify([item.sku, item.name, item.priceCents, item.currency, item.stock])).digest('base64url').slice(0, 22);
+}
+
+/** Whether a put may go ahead on `current`, decided under its row lock. */
+function refusePut(input: ItemInput, expected: Expected | undefined) {
+  return (current: Item | null): Problem | undefined => {
+    if (expected) {
+      if (!current) return new PreconditionFailed(`No item ${input.sku} exists to match If-Match; create it without If-Match.`);
+      if ('versions' in expected && !expected.versions.includes(versionOf(current))) {
+        return new PreconditionFailed(`Item ${input.sku} changed since that version was read (its stock moves with every reservation); read it again.`);
+      }
+      return undefined;
+    }
+    if (current && input.stock !== undefined && input.stock !== current.stock) {
+      return new PreconditionRequired(`Changing the stock of ${input.sku} needs If-Match with the ETag of a GET (or POST a stock adjustment); a put without stock leaves it as it is.`);
+    }
+    return undefined;
+  };
+}
 
 export function itemService(repo: ItemRepository) {
   return {
@@ -14,10 +38,15 @@ export function itemService(repo: ItemRepository) {
 
     list: (limit: number, cursor?: string): Promise<Page<Item>> => repo.list(limit, cursor),
 
-    /** Creates or replaces; `stock` becomes what can be reserved from now on. */
-    async put(item: Item): Promise<{ item: Item; created: boolean }> {
-      if (!ISO_4217.has(item.currency)) throw new UnknownCurrency(item.currency);
-      return repo.upsert(item);
+    /**
+     * Creates or replaces. On an existing item a new `stock` is a lost update waiting to happen
+     * (reservations move it all the time): it needs `expected`, the version the caller read.
+     */
+    async put(item: ItemInput, expected?: Expected): Promise<{ item: Item; created: boolean }> {
+      checkCurrency(item.currency);
+      const outcome = await repo.put(item, refusePut(item, expected));
+      if (!outcome.ok) throw outcome.refusal;
+      return { item: outcome.item, created: outcome.created };
     },
   };
 }

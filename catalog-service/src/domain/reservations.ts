@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LockedItem, Reservation, ReservationRecord, ReservationRepository } from '../data/reservation-repository';
+import { type ClaimOutcome, type Problem, TtlTooLong } from 'service-platform';
+import type { LockedItem, Priced, Reservation, ReservationRecord, ReservationRepository } from '../data/reservation-repository';
 import {
   MixedCurrencies,
   OutOfStock,
@@ -8,7 +9,6 @@ import {
   ReservationMismatch,
   ReservationReleased,
   TotalTooLarge,
-  TtlTooLong,
   UnknownItem,
   UnknownReservation,
 } from './catalog-errors';
@@ -41,22 +41,22 @@ export function mergeLines(lines: LineRequest[]): LineRequest[] {
 const hashRequest = (lines: LineRequest[], ttlSeconds: number | undefined) =>
   createHash('sha256').update(JSON.stringify({ lines, ttlSeconds: ttlSeconds ?? null })).digest('hex');
 
-/** Runs under the item row locks: every refusal is decided here, before any stock moves. */
+/** Decides under the item row locks whether the items take these lines: priced, or the refusal. */
 function priceLines(lines: LineRequest[]) {
-  return (locked: LockedItem[]) => {
+  return (locked: LockedItem[]): Priced<Problem> => {
     const bySku = new Map(locked.map((i) => [i.sku, i]));
     const unknown = lines.filter((l) => !bySku.has(l.sku)).map((l) => l.sku);
-    if (unknown.length > 0) throw new UnknownItem(unknown, 422);
+    if (unknown.length > 0) return { ok: false, refusal: new UnknownItem(unknown, 422) };
     const currencies = [...new Set(locked.map((i) => i.currency))];
-    if (currencies.length > 1) throw new MixedCurrencies(currencies);
+    if (currencies.length > 1) return { ok: false, refusal: new MixedCurrencies(currencies) };
     const shortages = lines
       .map((l) => ({ sku: l.sku, requested: l.quantity, available: bySku.get(l.sku)!.stock }))
       .filter((s) => s.available < s.requested);
-    if (shortages.length > 0) throw new OutOfStock(shortages);
+    if (shortages.length > 0) return { ok: false, refusal: new OutOfStock(shortages) };
     const priced = lines.map((l) => ({ ...l, unitPriceCents: bySku.get(l.sku)!.priceCents }));
     const totalCents = priced.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-    if (totalCents > MAX_TOTAL_CENTS) throw new TotalTooLarge();
-    return { lines: priced, totalCents, currency: currencies[0] };
+    if (totalCents > MAX_TOTAL_CENTS) return { ok: false, refusal: new TotalTooLarge() };
+    return { ok: true, lines: priced, totalCents, currency: currencies[0] };
   };
 }
 
@@ -64,31 +64,29 @@ function toReservation(record: ReservationRecord): Reservation {
   return { ...record, totalCents: record.totalCents ?? 0, currency: record.currency ?? 'XXX' };
 }
 
-export function reservationService(repo: ReservationRepository, ttl: TtlPolicy) {
-  /** What an existing id answers to a reservation request: itself, or why not. */
-  function replay(id: string, hash: string, existing: ReservationRecord): Reservation {
-    if (existing.requestHash === null) throw new ReservationReleased(id);
-    if (existing.requestHash !== hash) throw new ReservationMismatch(id);
-    return toReservation(existing);
+/** A claim's outcome as the API answers it: the reservation, or the refusal thrown. */
+function answer(id: string, outcome: ClaimOutcome<ReservationRecord, Problem>): { reservation: Reservation; created: boolean } {
+  switch (outcome.kind) {
+    case 'created': return { reservation: toReservation(outcome.record), created: true };
+    case 'replayed': return { reservation: toReservation(outcome.record), created: false };
+    case 'mismatch': throw new ReservationMismatch(id);
+    case 'released': throw new ReservationReleased(id);
+    case 'refused': throw outcome.refusal;
   }
+}
 
+export function reservationService(repo: ReservationRepository, ttl: TtlPolicy) {
   return {
     /** Holds stock for every line or none. `created` is false for an idempotent replay. */
     async reserve(id: string, request: ReservationRequest): Promise<{ reservation: Reservation; created: boolean }> {
       if (request.ttlSeconds !== undefined && request.ttlSeconds > ttl.maxSeconds) throw new TtlTooLong(ttl.maxSeconds);
       const lines = mergeLines(request.lines);
       const hash = hashRequest(lines, request.ttlSeconds);
-      const existing = await repo.find(id);
-      if (existing) return { reservation: replay(id, hash, existing), created: false };
-      const created = await repo.create(
+      const outcome = await repo.create(
         id, hash, request.ttlSeconds ?? ttl.defaultSeconds,
         lines.map((l) => l.sku), lines.map((l) => l.quantity), priceLines(lines),
       );
-      if (created) return { reservation: toReservation(created), created: true };
-      // Another request claimed this id between our read and our insert: answer as a replay.
-      const raced = await repo.find(id);
-      if (!raced) throw new Error(`reservation ${id} claimed but not found`);
-      return { reservation: replay(id, hash, raced), created: false };
+      return answer(id, outcome);
     },
 
     async get(id: string): Promise<Reservation> {

@@ -1,24 +1,51 @@
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { DEFAULT_PAGE_SIZE, requireBearer } from 'service-platform';
-import type { ItemService } from '../domain/items';
+import type { Item } from '../data/item-repository';
+import type { StockAdjustment } from '../data/stock-adjustment-repository';
+import { type Expected, type ItemService, versionOf } from '../domain/items';
+import type { StockAdjustmentService } from '../domain/stock-adjustments';
 
 interface ListQuery {
   limit?: number;
   cursor?: string;
 }
 
-export function itemRoutes(items: ItemService, adminToken: string | undefined): Router {
+const etagOf = (item: Item) => `"${versionOf(item)}"`;
+
+/** If-Match (RFC 9110 13.1.1): `*`, or strong entity tags; a weak tag never matches. */
+export function parseIfMatch(header: string | undefined): Expected | undefined {
+  if (header === undefined) return undefined;
+  const tags = header.split(',').map((t) => t.trim());
+  if (tags.includes('*')) return { any: true };
+  return { versions: tags.filter((t) => /^"[^"]*"$/.test(t)).map((t) => t.slice(1, -1)) };
+}
+
+function sendItem(res: Response, item: Item, status = 200): void {
+  res.setHeader('ETag', etagOf(item));
+  res.status(status).json(item);
+}
+
+const toAdjustmentDto = (a: StockAdjustment) => ({ ...a, createdAt: a.createdAt.toISOString() });
+
+export function itemRoutes(items: ItemService, adjustments: StockAdjustmentService, adminToken: string | undefined): Router {
   const router = Router();
+  const admin = requireBearer(adminToken, 'ADMIN_TOKEN');
   router.get('/items', async (req, res) => {
     const { limit, cursor } = req.query as ListQuery; // validated and coerced by the OpenAPI document
     res.json(await items.list(limit ?? DEFAULT_PAGE_SIZE, cursor));
   });
   router.get('/items/:sku', async (req, res) => {
-    res.json(await items.get(req.params.sku));
+    sendItem(res, await items.get(req.params.sku));
   });
-  router.put('/items/:sku', requireBearer(adminToken, 'ADMIN_TOKEN'), async (req, res) => {
-    const { item, created } = await items.put({ ...req.body, sku: req.params.sku });
-    res.status(created ? 201 : 200).json(item);
+  router.put('/items/:sku', admin, async (req: Request, res) => {
+    const { name, priceCents, currency, stock } = req.body; // validated by the OpenAPI document
+    const { item, created } = await items.put({ sku: String(req.params.sku), name, priceCents, currency, stock }, parseIfMatch(req.get('if-match')));
+    sendItem(res, item, created ? 201 : 200);
+  });
+  router.post('/items/:sku/stock-adjustments', admin, async (req: Request, res) => {
+    const { adjustmentId, delta, reason } = req.body;
+    const { adjustment, created } = await adjustments.adjust({ adjustmentId, sku: String(req.params.sku), delta, reason });
+    res.status(created ? 201 : 200).json(toAdjustmentDto(adjustment));
   });
   return router;
 }

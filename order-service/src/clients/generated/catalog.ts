@@ -31,14 +31,54 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Read one item */
+        /**
+         * Read one item
+         * @description The `ETag` names this version of the item, stock included (the stock moves with every
+         *     reservation, so the tag does too). Send it back as `If-Match` to change the stock by PUT.
+         */
         get: operations["getItem"];
         /**
          * Create or replace an item (admin)
-         * @description `stock` sets how many units can be reserved from now on.
+         * @description Creates the item (with its initial `stock`, 0 when left out) or replaces its name, price and
+         *     currency. A put **without `stock` leaves the stock alone** and needs no precondition, so a
+         *     price edit never races the orders.
+         *
+         *     Setting the stock of an existing item absolutely is a lost update waiting to happen (a
+         *     reservation may take units between your read and your write): it needs `If-Match` with the
+         *     `ETag` of a GET; if the item changed since, the answer is `412 precondition_failed` and
+         *     nothing is written; without `If-Match` it is `428 precondition_required`. To add or remove
+         *     units relative to what is there, POST a stock adjustment instead.
          */
         put: operations["putItem"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{sku}/stock-adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example COFFEE-1KG */
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add or remove units of stock (admin)
+         * @description Moves the stock by `delta` relative to what is there now, so it never loses a reservation
+         *     made meanwhile. Idempotent by `adjustmentId` (yours to choose): the same id with the same
+         *     body answers the recorded adjustment (200) and moves nothing again; the same id with another
+         *     body is `409 adjustment_mismatch`. The stock never goes below zero: an adjustment that would
+         *     take more than is available (units held by reservations are not available) is
+         *     `409 negative_stock` and changes nothing.
+         */
+        post: operations["adjustStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -153,7 +193,24 @@ export interface components {
             name: string;
             priceCents: components["schemas"]["Cents"];
             currency: components["schemas"]["Currency"];
-            stock: number;
+            /** @description Initial stock of a new item (default 0); on an existing item only with If-Match. Left out, the stock stays as it is. */
+            stock?: number;
+        };
+        StockAdjustmentInput: {
+            adjustmentId: components["schemas"]["ExternalId"];
+            /** @description Units to add (positive) or remove (negative); not 0. */
+            delta: number;
+            reason: string;
+        };
+        StockAdjustment: {
+            adjustmentId: components["schemas"]["ExternalId"];
+            sku: components["schemas"]["Sku"];
+            delta: number;
+            reason: string;
+            /** @description The stock right after this adjustment */
+            stockAfter: number;
+            /** Format: date-time */
+            createdAt: string;
         };
         ReservationLineInput: {
             sku: components["schemas"]["Sku"];
@@ -247,7 +304,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `service_unavailable`: the caller's time budget (X-Request-Budget-Ms) was spent */
+        /**
+         * @description Worth a retry after `Retry-After`: `service_unavailable` (the caller's X-Request-Budget-Ms
+         *     was already spent on arrival), `budget_exhausted` (the budget ran out while the database
+         *     worked: the work was cancelled and rolled back, nothing changed, no lock is left) or
+         *     `database_unavailable` (the database cannot be reached: an outage, not a bug)
+         */
         ServiceUnavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -272,7 +334,10 @@ export interface components {
         ReservationId: components["schemas"]["ExternalId"];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description This version of the item (stock included), for If-Match */
+        ETag: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -324,6 +389,7 @@ export interface operations {
             /** @description The item */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -339,7 +405,13 @@ export interface operations {
     putItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of the version you read (or `*`, any existing version). Needed to change `stock` of an existing item.
+                 * @example "Zk3b0Q2mS9u1cWq7xR4TnA"
+                 */
+                "If-Match"?: string;
+            };
             path: {
                 /** @example COFFEE-1KG */
                 sku: components["parameters"]["Sku"];
@@ -348,14 +420,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "name": "Espresso beans 1 kg",
-                 *       "priceCents": 2450,
-                 *       "currency": "EUR",
-                 *       "stock": 1000
-                 *     }
-                 */
                 "application/json": components["schemas"]["ItemInput"];
             };
         };
@@ -363,6 +427,7 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -372,6 +437,7 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -380,8 +446,97 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description `precondition_failed`: the item changed since the version in If-Match (or does not exist); nothing was written */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description `precondition_required`: the put changes the stock of an existing item without If-Match; nothing was written */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adjustStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example COFFEE-1KG */
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAdjustmentInput"];
+            };
+        };
+        responses: {
+            /** @description This adjustment was already made (an idempotent replay); nothing moved now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockAdjustment"];
+                };
+            };
+            /** @description Applied */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adjustmentId": "delivery-2026-12-01-0042",
+                     *       "sku": "COFFEE-1KG",
+                     *       "delta": 120,
+                     *       "reason": "Delivery note 0042",
+                     *       "stockAfter": 1120,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StockAdjustment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `negative_stock` (with `available`) or `adjustment_mismatch` (the id was used with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `stock_too_large`: the stock would pass 2147483647 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -30,8 +30,13 @@ export interface DependencySnapshot {
   stats: { successes: number; failures: number; timeouts: number; rejections: number };
 }
 
-/** Below this, a call cannot usefully start: answer 503 now rather than time out later. */
-const MIN_USEFUL_BUDGET_MS = 5;
+/**
+ * Below this, an attempt cannot usefully start: answer 503 now rather than time out later. It is
+ * also what keeps the breaker fair: an attempt is fired only with at least this much time, so a
+ * timeout the breaker counts is one the dependency had a fair chance to avoid, never a caller's
+ * budget that was all but spent (a slow Catalog must not open Account's breaker).
+ */
+export const MIN_USEFUL_BUDGET_MS = 25;
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** One set of dependency metrics per registry, labelled by dependency. */
@@ -57,6 +62,11 @@ function dependencyMetrics(registry: Registry) {
  * Everything between Order and one service it depends on: a bulkhead, an opossum circuit breaker
  * (one per dependency, counting failures, never 4xx answers, which are returned not thrown), and
  * retries with full-jitter backoff for transient failures, all inside the request's deadline.
+ *
+ * What the breaker counts: every attempt that is fired is one sample of its volume (retries of one
+ * call count per attempt: each is a real call the dependency answered or failed); an attempt that
+ * times out counts as a timeout and a failure (opossum's own semantics), shown in /dependencies;
+ * an attempt that would get less than MIN_USEFUL_BUDGET_MS is not fired, so it counts nothing.
  */
 export class Dependency {
   private readonly breaker: CircuitBreaker<[Attempt<unknown>, AbortSignal, number], unknown>;
@@ -67,9 +77,11 @@ export class Dependency {
 
   constructor(readonly name: string, private readonly policy: DependencyPolicy, registry: Registry) {
     this.bulkhead = new Bulkhead(policy.maxConcurrent);
-    this.breaker = new CircuitBreaker((attempt: Attempt<unknown>, signal: AbortSignal, timeoutMs: number) => attempt(signal, timeoutMs), {
+    this.breaker = new CircuitBreaker((attempt: Attempt<unknown>, signal: AbortSignal, timeoutMs: number) => this.timed(attempt, signal, timeoutMs), {
       name,
-      timeout: false, // the deadline bounds every call; a second clock would only disagree
+      // The deadline bounds every attempt (its signal and timeout); a second clock would only
+      // disagree. Timeouts are still counted: `timed` reports them to opossum's stats.
+      timeout: false,
       errorThresholdPercentage: policy.breaker.errorThresholdPercentage,
       volumeThreshold: policy.breaker.volumeThreshold,
       resetTimeout: policy.breaker.resetTimeoutMs,
@@ -84,6 +96,17 @@ export class Dependency {
     this.breaker.on('open', track);
     this.breaker.on('halfOpen', track);
     this.breaker.on('close', track);
+  }
+
+  /** Runs one attempt; a timeout is reported as opossum's 'timeout' (its stats count it; the failure follows). */
+  private async timed(attempt: Attempt<unknown>, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
+    const started = Date.now();
+    try {
+      return await attempt(signal, timeoutMs);
+    } catch (err) {
+      if (isTimeout(err)) this.breaker.emit('timeout', err, Date.now() - started);
+      throw err;
+    }
   }
 
   state(): DependencySnapshot['state'] {

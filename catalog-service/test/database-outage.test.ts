@@ -1,0 +1,85 @@
+// A database outage is an outage, not a bug: on a PostgreSQL of this test's own (the suite's shared
+// one serves the other files), stopped under load and started again, the Catalog answers 503
+// database_unavailable with Retry-After instead of 500, within the caller's budget, and serves
+// again without a restart.
+import { applyMigrations, createLogger, ensureDatabase, loadConfig } from 'service-platform';
+import { listen, request } from '../../test-support/http';
+import { type OwnPostgres, startOwnPostgres } from '../../test-support/own-postgres';
+import { buildCatalogApp } from '../src/app';
+import { catalogConfigSchema } from '../src/config/catalog-config';
+import { createCatalogDb } from '../src/data/catalog-db';
+import { MIGRATIONS } from './catalog-harness';
+
+const BUDGET_MS = 1_000;
+const TOLERANCE_MS = 1_000; // a loaded two-core machine
+
+interface Answer {
+  status: number;
+  code?: string;
+  retryAfter: string | null;
+  tookMs: number;
+}
+
+describe('Catalog when its database goes away and comes back', () => {
+  let pg: OwnPostgres | undefined;
+  afterAll(async () => {
+    await pg?.close();
+  });
+
+  test('when PostgreSQL stops under load and starts again, then answers are 503 database_unavailable (never 500), all within the budget, and it serves again', async () => {
+    pg = await startOwnPostgres();
+    const url = pg.urlFor('catalog');
+    await ensureDatabase(url);
+    await applyMigrations(url, MIGRATIONS, createLogger('test', 'silent'));
+    const db = createCatalogDb(url, 10);
+    const config = loadConfig(catalogConfigSchema, { NODE_ENV: 'test' });
+    const app = buildCatalogApp({ config, db, logger: createLogger('catalog-outage', 'silent'), validateResponses: true });
+    const server = await listen(app.app);
+    try {
+      const headers = { 'x-request-budget-ms': String(BUDGET_MS) };
+      expect((await request(server.baseUrl, 'PUT', '/items/OUTAGE-1', { body: { name: 'x', priceCents: 100, currency: 'EUR', stock: 1_000_000 } })).status).toBe(201);
+      const answers: Answer[] = [];
+      let n = 0;
+      const call = async (): Promise<Answer> => {
+        const started = Date.now();
+        const res = n++ % 2 === 0
+          ? await request(server.baseUrl, 'GET', '/items/OUTAGE-1', { headers })
+          : await request(server.baseUrl, 'PUT', `/reservations/outage-${n}`, { body: { lines: [{ sku: 'OUTAGE-1', quantity: 1 }] }, headers });
+        const answer = { status: res.status, code: res.body?.code, retryAfter: res.headers.get('retry-after'), tookMs: Date.now() - started };
+        answers.push(answer);
+        return answer;
+      };
+      let phase: 'up' | 'down' | 'back' = 'up';
+      const load = Array.from({ length: 8 }, async () => {
+        while (phase !== 'back' || answers.slice(-20).some((a) => a.status >= 500) || answers.slice(-20).length < 20) {
+          await call();
+          if (answers.length > 20_000) throw new Error('no recovery');
+        }
+      });
+      // Up: the load is served.
+      while (answers.filter((a) => a.status < 300).length < 40) await new Promise((r) => setTimeout(r, 10));
+      await pg.stop();
+      phase = 'down';
+      const downFrom = answers.length;
+      const downAt = Date.now();
+      const unavailable = () => answers.slice(downFrom).filter((a) => a.code === 'database_unavailable').length;
+      while (unavailable() < 5 && Date.now() - downAt < 5_000) await new Promise((r) => setTimeout(r, 10));
+      await pg.start();
+      phase = 'back';
+      await Promise.all(load);
+
+      const outage = answers.filter((a) => a.code === 'database_unavailable');
+      expect(outage.length).toBeGreaterThanOrEqual(5);
+      for (const a of outage) expect({ status: a.status, retryAfter: a.retryAfter }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^[1-9]\d*$/) });
+      expect(answers.filter((a) => a.status === 500)).toEqual([]);
+      expect(answers.filter((a) => a.status >= 500 && a.code !== 'database_unavailable' && a.code !== 'budget_exhausted')).toEqual([]);
+      expect(Math.max(...answers.map((a) => a.tookMs))).toBeLessThan(BUDGET_MS + TOLERANCE_MS);
+      // Serving again, on the same process and pool: the last 20 answers were all good.
+      expect(answers.slice(-20).every((a) => a.status < 300)).toBe(true);
+      expect((await request(server.baseUrl, 'GET', '/readyz')).status).toBe(200);
+    } finally {
+      await server.close();
+      await db.$disconnect();
+    }
+  }, 60_000);
+});

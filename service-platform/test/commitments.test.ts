@@ -1,0 +1,169 @@
+// The commitment kit on a real PostgreSQL, with a resource of its own (widgets) and a pg-based
+// runner: what Catalog's reservations and Account's holds share, tested once.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Pool, type PoolClient } from 'pg';
+import { createTestDatabase } from '../../test-support/test-database';
+import { commitmentKit, effectiveStatus, type Taken } from '../src/commitments';
+import { inTransaction, type SqlRunner, type TransactionRunner } from '../src/transactions';
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+/** What the kit needs of Prisma, over a pg pool. */
+function pgRunner(pool: Pool): TransactionRunner<SqlRunner> & SqlRunner {
+  const runnerOf = (q: Pool | PoolClient): SqlRunner => ({
+    $queryRawUnsafe: async <T>(sql: string, ...values: unknown[]) => (await q.query(sql, values)).rows as T,
+    $executeRawUnsafe: async (sql: string, ...values: unknown[]) => (await q.query(sql, values)).rowCount ?? 0,
+  });
+  return {
+    ...runnerOf(pool),
+    async $transaction<R>(fn: (tx: SqlRunner) => Promise<R>): Promise<R> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(runnerOf(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+interface ClaimRow {
+  id: string;
+  status: string;
+  requestHash: string | null;
+}
+
+describe('commitmentKit', () => {
+  let pool: Pool;
+  let db: TransactionRunner<SqlRunner> & SqlRunner;
+  let kit: ReturnType<typeof commitmentKit<SqlRunner, ClaimRow>>;
+  beforeAll(async () => {
+    const url = await createTestDatabase('kit', path.join(__dirname, 'commitment-fixture/migrations'));
+    pool = new Pool({ connectionString: url, max: 10 });
+    db = pgRunner(pool);
+    kit = commitmentKit<SqlRunner, ClaimRow>(db, {
+      table: 'claims',
+      settled: 'used',
+      giveBack: async (tx, ids) => {
+        await tx.$queryRawUnsafe('SELECT id FROM widgets WHERE id IN (SELECT widget_id FROM claims WHERE id = ANY($1)) ORDER BY id FOR UPDATE', ids);
+        await tx.$executeRawUnsafe(`UPDATE widgets w SET units = w.units + c.units FROM
+          (SELECT widget_id, SUM(units)::int AS units FROM claims WHERE id = ANY($1) GROUP BY widget_id) c WHERE w.id = c.widget_id`, ids);
+      },
+    }, async (q, id) => (await q.$queryRawUnsafe<ClaimRow[]>(
+      `SELECT id, ${effectiveStatus()} AS status, request_hash AS "requestHash" FROM claims WHERE id = $1`, id))[0] ?? null);
+  });
+  afterAll(() => pool.end());
+
+  async function widget(units: number): Promise<string> {
+    const id = `w-${randomUUID()}`;
+    await pool.query('INSERT INTO widgets (id, units) VALUES ($1, $2)', [id, units]);
+    return id;
+  }
+  const unitsOf = async (id: string) => (await pool.query<{ units: number }>('SELECT units FROM widgets WHERE id = $1', [id])).rows[0].units;
+  /** Takes `units` of the widget or refuses with what is there; optionally waits for `gate` first. */
+  const take = (widgetId: string, units: number, gate?: Promise<void>) => async (tx: SqlRunner): Promise<Taken<{ available: number }>> => {
+    await gate;
+    const n = await tx.$executeRawUnsafe('UPDATE widgets SET units = units - $2 WHERE id = $1 AND units >= $2', widgetId, units);
+    if (n === 0) return { ok: false, refusal: { available: await unitsOf(widgetId) } };
+    return { ok: true };
+  };
+  const claim = (id: string, widgetId: string, units: number, hash = HASH_A, gate?: Promise<void>, ttlSeconds = 300) =>
+    kit.claim(id, hash, ttlSeconds, take(widgetId, units, gate), { widget_id: widgetId, units });
+
+  test('when an id is claimed, sent again, and sent with another request, then it is created, replayed and a mismatch; the resource is taken once', async () => {
+    const w = await widget(10);
+    const id = randomUUID();
+    expect(await claim(id, w, 4)).toMatchObject({ kind: 'created', record: { id, status: 'held' } });
+    expect(await claim(id, w, 4)).toMatchObject({ kind: 'replayed', record: { id } });
+    expect(await claim(id, w, 4, HASH_B)).toEqual({ kind: 'mismatch' });
+    expect(await unitsOf(w)).toBe(6);
+  });
+
+  test('when the service refuses, then the refusal is returned as a value and the claim is rolled back', async () => {
+    const w = await widget(2);
+    const id = randomUUID();
+    expect(await claim(id, w, 5)).toEqual({ kind: 'refused', refusal: { available: 2 } });
+    expect(await kit.release(id)).toBeNull(); // the id was never stored
+  });
+
+  test('when an unknown id is released, then it is closed: a later claim with it is released and takes nothing', async () => {
+    const w = await widget(10);
+    const id = randomUUID();
+    expect(await kit.release(id)).toBeNull();
+    expect(await claim(id, w, 3)).toEqual({ kind: 'released' });
+    expect(await unitsOf(w)).toBe(10);
+  });
+
+  test('when a held commitment is released twice, then the resource comes back once and it cannot be settled', async () => {
+    const w = await widget(10);
+    const id = randomUUID();
+    await claim(id, w, 3);
+    expect(await kit.release(id)).toBe('held');
+    expect(await kit.release(id)).toBe('released');
+    expect(await kit.settle(id)).toBe(false);
+    expect(await unitsOf(w)).toBe(10);
+  });
+
+  test('when a commitment is past its expiry, then it reads expired before any sweep, cannot be settled, and two sweeps give it back once', async () => {
+    const w = await widget(10);
+    const id = randomUUID();
+    await claim(id, w, 4);
+    await pool.query("UPDATE claims SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
+    expect(await claim(id, w, 4)).toMatchObject({ kind: 'replayed', record: { status: 'expired' } });
+    expect(await kit.settle(id)).toBe(false);
+    const swept = await Promise.all([kit.expireDue(), kit.expireDue()]);
+    expect(swept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(await unitsOf(w)).toBe(10);
+    expect(await kit.release(id)).toBe('expired');
+  });
+
+  test('when a release arrives while the claim of its id is still in its transaction, then it waits, and releases that claim once it commits', async () => {
+    const w = await widget(10);
+    const id = randomUUID();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const claiming = claim(id, w, 4, HASH_A, gate); // inserts the claim, then waits at the gate
+    await until(async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")).rowCount === 1);
+    const releasing = kit.release(id);
+    // The release's tombstone insert waits on the uncommitted claim of the same id.
+    await until(async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rowCount === 1);
+    open();
+    expect(await claiming).toMatchObject({ kind: 'created' });
+    expect(await releasing).toBe('held');
+    expect(await unitsOf(w)).toBe(10);
+  });
+
+  test('when two transactions deadlock, then inTransaction runs the loser again and both commit', async () => {
+    const [a, b] = [await widget(10), await widget(10)];
+    let attempts = 0;
+    let arrivals = 0;
+    let bothHoldOne!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
+    const lockBoth = (first: string, second: string) => inTransaction(db, async (tx) => {
+      attempts++;
+      await tx.$executeRawUnsafe('UPDATE widgets SET units = units - 1 WHERE id = $1', first);
+      if (++arrivals === 2) bothHoldOne();
+      await barrier; // each holds its first row: locking the other's now is a deadlock
+      await tx.$executeRawUnsafe('UPDATE widgets SET units = units - 1 WHERE id = $1', second);
+    });
+    await Promise.all([lockBoth(a, b), lockBoth(b, a)]);
+    expect(attempts).toBe(3);
+    expect([await unitsOf(a), await unitsOf(b)]).toEqual([8, 8]);
+  });
+});
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not met in time');
+}
