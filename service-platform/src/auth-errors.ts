@@ -1,25 +1,21 @@
-import { Problem } from './errors';
+import { CataloguedProblem, retryAfter } from './errors';
 
 /** A bearer token that is not a valid access token for this service (RFC 6750 `invalid_token`). */
-export class InvalidToken extends Problem {
+export class InvalidToken extends CataloguedProblem {
   constructor(why: string) {
-    super(401, 'unauthorized', 'Credentials are missing or wrong', `The access token was refused (${why}).`, {}, {
-      'WWW-Authenticate': 'Bearer error="invalid_token"',
-    });
+    super('unauthorized', `The access token was refused (${why}).`, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
   }
 }
 
-export class Forbidden extends Problem {
+export class Forbidden extends CataloguedProblem {
   constructor(detail: string) {
-    super(403, 'forbidden', 'Not allowed for this credential', detail);
+    super('forbidden', detail);
   }
 }
 
 /** The identity provider's keys could not be fetched, and none is cached for this token. */
-export class IdentityProviderUnavailable extends Problem {
+export class IdentityProviderUnavailable extends CataloguedProblem {
   constructor() {
-    super(503, 'identity_provider_unavailable', 'Tokens cannot be verified now', 'The identity provider\'s keys (JWKS) could not be fetched; retry shortly.', {}, {
-      'Retry-After': '5',
-    });
+    super('identity_provider_unavailable', 'The identity provider\'s keys (JWKS) could not be fetched; retry shortly.', { headers: retryAfter(5) });
   }
 }

@@ -10,6 +10,7 @@ export const PROBLEMS = {
   malformed_body: { status: 400, title: 'The request body could not be read' },
   invalid_cursor: { status: 400, title: 'The cursor is not valid' },
   unauthorized: { status: 401, title: 'Credentials are missing or wrong' },
+  forbidden: { status: 403, title: 'Not allowed for this credential' },
   route_not_found: { status: 404, title: 'No such route' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   precondition_failed: { status: 412, title: 'The resource changed since you read it' },
@@ -20,6 +21,7 @@ export const PROBLEMS = {
   service_unavailable: { status: 503, title: 'Service unavailable' },
   budget_exhausted: { status: 503, title: 'The caller\'s time budget ran out' },
   database_unavailable: { status: 503, title: 'The database is unavailable' },
+  identity_provider_unavailable: { status: 503, title: 'Tokens cannot be verified now' },
 
   // Catalog
   unknown_item: { status: 404, title: 'Unknown item' },
