@@ -122,6 +122,16 @@ export async function violations(urls: { order: string; catalog: string; account
     const h = await json(`${urls.account}/holds/${o.id}`, auth.serviceToken);
     if (r.status !== 'confirmed' || h.status !== 'captured') found.push(`order ${o.id} confirmed with reservation ${r.status} and hold ${h.status}`);
   }
+  if (found.length > 0) {
+    // Say which orders hold what they should not (a reservation or hold of an order that is not confirmed).
+    for (const o of orders.filter((x) => x.status !== 'confirmed')) {
+      const r = await json(`${urls.catalog}/reservations/${o.id}`, auth.serviceToken);
+      const h = await json(`${urls.account}/holds/${o.id}`, auth.serviceToken);
+      if (['held', 'confirmed'].includes(r.status) || ['held', 'captured'].includes(h.status)) {
+        found.push(`order ${o.id} is ${o.status} (${o.reason ?? '-'}) with reservation ${r.status ?? r.code} and hold ${h.status ?? h.code}`);
+      }
+    }
+  }
   const byId = new Map(orders.map((o) => [o.id as string, o]));
   // A key yields at most one order that is not failed (a failed order gives its key back), so at most one charge.
   const byKey = new Map<string, Set<string>>();
