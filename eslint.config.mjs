@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/src/generated/**', '**/clients/generated/**', '**/dist/**', '.data/**', 'bench/results/**'] },
+  { ignores: ['**/node_modules/**', '**/src/generated/**', '**/clients/generated/**', '**/dist/**', '.data/**', 'bench/results/**', 'repo-checks/test/typed-consumers/generated/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
