@@ -49,8 +49,10 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   }));
   app.use(metrics.middleware);
   app.use(health.router);
-  app.get('/openapi.json', (_req, res) => {
-    res.json(servedDoc);
+  // The document as fetched names the address it came from first, so a client generated from it
+  // (in Node, with no page to be relative to) can build URLs; '/' stays for Swagger UI and proxies.
+  app.get('/openapi.json', (req, res) => {
+    res.json({ ...servedDoc, servers: [{ url: `${req.protocol}://${req.get('host')}`, description: 'where this document was fetched from' }, ...servedDoc.servers] });
   });
   // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
   const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
