@@ -2,7 +2,7 @@
 // documented status and never a 5xx, each error is problem+json with a code, and a refused request
 // changes nothing (the items and their stock, and the entity it addressed, read through the API; the
 // reservations and stock adjustments, which the API does not list, from the database).
-// The generators and the checks: test-support/openapi-properties.ts (FC_NUM_RUNS, FC_SEED there).
+// The generators and the checks: test-support/openapi-properties/ (FC_NUM_RUNS, FC_SEED in its index.ts).
 import fc from 'fast-check';
 import { listAll, loadOperations, PROPERTY_TIMEOUT_MS, propertyTests, type Target } from '../../test-support/openapi-properties';
 import { OPENAPI_FILE } from '../src/app';

@@ -1,6 +1,6 @@
 // Safe stock writes: ETag/If-Match on PUT /items/{sku}, and stock moved by idempotent adjustments
 // that never take units a reservation holds.
-import { Client } from 'pg';
+import { holdInTransaction, waitUntilBlockedBy } from '../../test-support/row-locks';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
 import { countStatuses, expectProblem, newReservationId } from './reservation-helpers';
 
@@ -128,15 +128,10 @@ describe('Catalog stock writes', () => {
     test('when an adjustment waits on a reservation in progress that takes the stock, then it sees what is left and is refused, never below zero', async () => {
       const sku = await item(10);
       // A reservation in progress, as far as the row is concerned: 8 units taken under the row lock, not yet committed.
-      const holder = new Client({ connectionString: catalog.databaseUrl });
-      await holder.connect();
-      await holder.query('BEGIN');
-      await holder.query('UPDATE items SET stock = stock - 8 WHERE sku = $1', [sku]);
-      const { rows: [{ pid }] } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const holder = await holdInTransaction(catalog.databaseUrl, 'UPDATE items SET stock = stock - 8 WHERE sku = $1', [sku]);
       const pending = adjust(sku, { adjustmentId: newReservationId('adj'), delta: -5, reason: 'Count' });
-      await waitUntilBlockedBy(catalog.databaseUrl, pid);
-      await holder.query('COMMIT');
-      await holder.end();
+      await waitUntilBlockedBy(catalog.databaseUrl, holder.pid);
+      await holder.free('COMMIT');
       const res = await pending;
       expectProblem(res, 409, 'negative_stock');
       expect(res.body.available).toBe(2);
@@ -165,19 +160,3 @@ describe('Catalog stock writes', () => {
     });
   });
 });
-
-/** Waits until some backend waits for a lock held by `pid`: the request has reached the row. */
-async function waitUntilBlockedBy(databaseUrl: string, pid: number): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await client.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
-      if (rows.length > 0) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('nothing waited on the held row lock');
-  } finally {
-    await client.end();
-  }
-}

@@ -3,7 +3,7 @@
 // changes nothing: the orders (read through GET /orders, and the order it addressed) are as they
 // were, and Order made no call at all to Catalog or Account (faked with nock, every call recorded;
 // Order never reaches a real network). The generators and the checks:
-// test-support/openapi-properties.ts (FC_NUM_RUNS, FC_SEED there).
+// test-support/openapi-properties/ (FC_NUM_RUNS, FC_SEED in its index.ts).
 import fc from 'fast-check';
 import { listAll, loadOperations, PROPERTY_TIMEOUT_MS, propertyTests, type Target } from '../../test-support/openapi-properties';
 import { OPENAPI_FILE } from '../src/app';

@@ -105,16 +105,18 @@ export function commitmentKit<Tx extends SqlRunner, Rec extends CommitmentRow>(
 
     /**
      * held → released, the resource given back. An unknown id is closed with a tombstone, so a
-     * claim that arrives after its own compensation holds nothing. A claim that commits while the
-     * tombstone insert waits on it is released on the second round (read committed: the next
-     * statement sees it). Returns the status the commitment had, or null for an unknown id.
+     * claim that arrives after its own compensation holds nothing. Read committed: each statement
+     * sees what committed before it, so a claim that commits between two of them (after the UPDATE,
+     * before the SELECT; or while the tombstone insert waits on it) is seen held and released on the
+     * next round. Returns the status the commitment had, or null for an unknown id.
      */
     release: (id: string): Promise<string | null> =>
       inTransaction(db, async (tx) => {
-        for (let round = 0; round < 2; round++) {
+        for (let round = 0; round < 3; round++) {
           if (await releaseHeld(tx, id)) return 'held';
           const existing = await tx.$queryRawUnsafe<Array<{ status: string }>>(`SELECT status FROM ${table} WHERE id = $1`, id);
-          if (existing.length === 1) return existing[0].status;
+          if (existing.length === 1 && existing[0].status !== 'held') return existing[0].status;
+          if (existing.length === 1) continue; // committed just after our UPDATE: release it now
           const tombstone = await tx.$queryRawUnsafe<Array<{ id: string }>>(
             `INSERT INTO ${table} (id, status, expires_at) VALUES ($1, 'released', now()) ON CONFLICT (id) DO NOTHING RETURNING id`, id);
           if (tombstone.length === 1) return null;

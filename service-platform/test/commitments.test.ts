@@ -10,10 +10,16 @@ import { inTransaction, type SqlRunner, type TransactionRunner } from '../src/tr
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
 
+/** A hook the test sets to act just before a statement of a transaction runs (null: none). */
+let beforeStatement: ((sql: string) => Promise<void>) | null = null;
+
 /** What the kit needs of Prisma, over a pg pool. */
 function pgRunner(pool: Pool): TransactionRunner<SqlRunner> & SqlRunner {
   const runnerOf = (q: Pool | PoolClient): SqlRunner => ({
-    $queryRawUnsafe: async <T>(sql: string, ...values: unknown[]) => (await q.query(sql, values)).rows as T,
+    $queryRawUnsafe: async <T>(sql: string, ...values: unknown[]) => {
+      if (q !== pool) await beforeStatement?.(sql);
+      return (await q.query(sql, values)).rows as T;
+    },
     $executeRawUnsafe: async (sql: string, ...values: unknown[]) => (await q.query(sql, values)).rowCount ?? 0,
   });
   return {
@@ -138,6 +144,28 @@ describe('commitmentKit', () => {
     open();
     expect(await claiming).toMatchObject({ kind: 'created' });
     expect(await releasing).toBe('held');
+    expect(await unitsOf(w)).toBe(10);
+  });
+
+  test('when the claim of an id commits between the release\'s UPDATE and its SELECT, then the release sees it held and releases it', async () => {
+    const w = await widget(10);
+    const id = randomUUID();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const claiming = claim(id, w, 4, HASH_A, gate);
+    await until(async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")).rowCount === 1);
+    beforeStatement = async (sql) => {
+      if (!sql.startsWith('SELECT status FROM claims')) return;
+      beforeStatement = null;
+      open(); // the release's UPDATE found nothing; now the claim commits before its SELECT
+      await claiming;
+    };
+    try {
+      expect(await kit.release(id)).toBe('held');
+    } finally {
+      beforeStatement = null;
+    }
+    expect(await claiming).toMatchObject({ kind: 'created' });
     expect(await unitsOf(w)).toBe(10);
   });
 

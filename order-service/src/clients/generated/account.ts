@@ -245,7 +245,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `service_unavailable`: the caller's time budget (X-Request-Budget-Ms) was spent */
+        /**
+         * @description Worth a retry after `Retry-After`: `service_unavailable` (the caller's X-Request-Budget-Ms
+         *     was already spent on arrival), `budget_exhausted` (the budget ran out while the database
+         *     worked: the work was cancelled and rolled back, nothing changed, no lock is left) or
+         *     `database_unavailable` (the database cannot be reached: an outage, not a bug)
+         */
         ServiceUnavailable: {
             headers: {
                 "Retry-After"?: number;

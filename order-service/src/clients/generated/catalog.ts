@@ -636,7 +636,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description `unknown_item` (with `skus`) or `mixed_currencies` */
+            /** @description `unknown_item` (with `skus`), `mixed_currencies` or `total_too_large` (the total passes 2147483647) */
             422: {
                 headers: {
                     [name: string]: unknown;
