@@ -93,3 +93,18 @@ export async function devKey(dataDir: string): Promise<SigningKey> {
 
 /** Where the development issuer of `npm run start:auth` listens (its `iss`). */
 export const DEV_ISSUER_PORT = Number(process.env.DEV_ISSUER_PORT ?? 3009);
+
+const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/** Access tokens for `accountId` that look right but must be refused, each for another reason. */
+export async function refusableTokens(issuer: Issuer, accountId: string): Promise<Record<string, string>> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    expired: await issuer.token(accountId, { expiresIn: -120 }),
+    'not valid yet': await issuer.token(accountId, { notBefore: 300 }),
+    'another issuer': await issuer.token(accountId, { issuer: 'https://evil.example' }),
+    'another audience': await issuer.token(accountId, { audience: 'another-api' }),
+    'alg: none': `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: accountId, iss: issuer.url, aud: issuer.audience, exp: now + 600 })}.`,
+    'a key not in the JWKS': await issuer.token(accountId, { key: await makeKey('ES256', issuer.published[0].kid) }),
+  };
+}

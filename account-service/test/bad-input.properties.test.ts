@@ -5,7 +5,7 @@
 // The generators and the checks: test-support/openapi-properties/ (FC_NUM_RUNS, FC_SEED in its index.ts).
 import fc from 'fast-check';
 import { listAll, loadOperations, PROPERTY_TIMEOUT_MS, propertyTests, type Target } from '../../test-support/openapi-properties';
-import { Issuer, makeKey } from '../../test-support/issuer';
+import { Issuer, makeKey, refusableTokens } from '../../test-support/issuer';
 import { OPENAPI_FILE } from '../src/app';
 import { type AccountUnderTest, startAccount } from './account-harness';
 
@@ -43,6 +43,7 @@ describe('Account: bad input generated from openapi/account.yaml', () => {
   beforeAll(async () => {
     // Customer authentication on, so that every operation has a credential to refuse.
     issuer = await new Issuer([await makeKey('ES256')]).start();
+    target.badTokens = Object.values(await refusableTokens(issuer, ACCOUNTS[0].id)); // never an admin or service credential
     account = await startAccount({ ADMIN_TOKEN: TOKENS.adminToken, SERVICE_TOKEN: TOKENS.serviceToken, ...issuer.env });
     for (const { id, currency } of ACCOUNTS) {
       const res = await account.call('PUT', `/accounts/${id}`, { name: `Account ${id}`, currency, creditLimitCents: 1_000_000_000 },

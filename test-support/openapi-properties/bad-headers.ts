@@ -50,6 +50,10 @@ export function badHeaderRequests(op: Operation, target: Target, hints: Hints): 
         `Bearer  ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer ${token} `, ...others.map((t) => `Bearer ${t}`)),
       fc.string({ maxLength: 40 }).map((s) => `Bearer ${s}`),
     ).filter(transmittable).map((v) => ({ note: `Authorization: ${v}`, headers: set('authorization', v), mustRefuse: !accepted(v) })));
+    const bad = target.badTokens ?? [];
+    if (bad.length > 0) {
+      changes.push(fc.constantFrom(...bad).map((t) => ({ note: `Authorization: a refusable token ${t.slice(0, 24)}…`, headers: set('authorization', `Bearer ${t}`), mustRefuse: true })));
+    }
   } else {
     changes.push(fc.constantFrom('Bearer nonsense', 'Basic Zm9vOmJhcg==', 'Bearer', '').map((v) => ({ note: `Authorization: ${v} (open operation)`, headers: set('authorization', v), mustRefuse: false })));
   }

@@ -53,6 +53,8 @@ export interface Target {
   operations: Operation[];
   /** Bearer token per security scheme; when given, the service is expected to check it (401). */
   tokens?: Record<string, string>;
+  /** Tokens that look right but must be refused (expired, wrongly signed, `alg: none`, another audience). */
+  badTokens?: string[];
   hints?(): Hints;
   /** The state a refused request must leave as it is, read through the API. */
   snapshot(req: GeneratedRequest): Promise<unknown>;
