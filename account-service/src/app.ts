@@ -24,7 +24,6 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
   routes.use(accountRoutes(accountService(accountRepository(db))));
   routes.use(holdRoutes(
     holdService(holds, { defaultSeconds: config.HOLD_TTL_SECONDS, maxSeconds: config.HOLD_MAX_TTL_SECONDS }),
-    config.SERVICE_TOKEN,
   ));
   const http = createHttpApp({
     service: 'account',

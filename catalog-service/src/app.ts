@@ -22,10 +22,9 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
   const { config, db } = deps;
   const reservations = reservationRepository(db);
   const routes = Router();
-  routes.use(itemRoutes(itemService(itemRepository(db)), stockAdjustmentService(stockAdjustmentRepository(db)), config.ADMIN_TOKEN));
+  routes.use(itemRoutes(itemService(itemRepository(db)), stockAdjustmentService(stockAdjustmentRepository(db))));
   routes.use(reservationRoutes(
     reservationService(reservations, { defaultSeconds: config.RESERVATION_TTL_SECONDS, maxSeconds: config.RESERVATION_MAX_TTL_SECONDS }),
-    config.SERVICE_TOKEN,
   ));
   const http = createHttpApp({
     service: 'catalog',

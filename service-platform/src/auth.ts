@@ -149,17 +149,3 @@ export function mayActFor(principal: Principal, accountId: string): boolean {
 export function requireOwnAccount(principal: Principal, accountId: string): void {
   if (!mayActFor(principal, accountId)) throw new Forbidden('This token acts for another account: use the account of its subject.');
 }
-
-/**
- * Requires `Authorization: Bearer <token>`, compared in constant time. With no token configured
- * the operation is open: start-up logs a warning, and production refuses to start without tokens.
- */
-export function requireBearer(expected: string | undefined, realm: string): RequestHandler {
-  const secret = sharedSecret(expected, { kind: 'admin' });
-  return async (req, _res, next) => {
-    if (secret.open) return next();
-    const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token && (await secret.verify!(token))) return next();
-    next(new Unauthorized(realm));
-  };
-}

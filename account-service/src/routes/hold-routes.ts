@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { requireBearer } from 'service-platform';
 import type { Hold, HoldService } from '../domain/holds';
 
 const toDto = (h: Hold) => ({
@@ -11,9 +10,9 @@ const toDto = (h: Hold) => ({
   expiresAt: h.expiresAt.toISOString(),
 });
 
-export function holdRoutes(holds: HoldService, serviceToken: string | undefined): Router {
+/** Only Order calls these: the document's `security` (serviceToken), checked by service-platform `authenticate`. */
+export function holdRoutes(holds: HoldService): Router {
   const router = Router();
-  router.use('/holds', requireBearer(serviceToken, 'SERVICE_TOKEN'));
   router.get('/holds/:holdId', async (req, res) => {
     res.json(toDto(await holds.get(req.params.holdId)));
   });

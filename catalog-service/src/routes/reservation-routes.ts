@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { requireBearer } from 'service-platform';
 import type { Reservation } from '../data/reservation-repository';
 import type { ReservationService } from '../domain/reservations';
 
@@ -12,9 +11,9 @@ const toDto = (r: Reservation) => ({
   expiresAt: r.expiresAt.toISOString(),
 });
 
-export function reservationRoutes(reservations: ReservationService, serviceToken: string | undefined): Router {
+/** Only Order calls these: the document's `security` (serviceToken), checked by service-platform `authenticate`. */
+export function reservationRoutes(reservations: ReservationService): Router {
   const router = Router();
-  router.use('/reservations', requireBearer(serviceToken, 'SERVICE_TOKEN'));
   router.get('/reservations/:reservationId', async (req, res) => {
     res.json(toDto(await reservations.get(req.params.reservationId)));
   });
