@@ -2,7 +2,7 @@ import axios from 'axios';
 import nock from 'nock';
 import { Registry } from 'prom-client';
 import { Deadline } from '../src/clients/resilience/deadline';
-import { Dependency, MIN_USEFUL_BUDGET_MS } from '../src/clients/resilience/dependency';
+import { Dependency, FAIR_ATTEMPT_MS, MIN_USEFUL_BUDGET_MS } from '../src/clients/resilience/dependency';
 import { DependencyHttpError } from '../src/clients/typed-http';
 import { installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
@@ -163,6 +163,15 @@ describe('What a dependency\'s breaker counts', () => {
       await expect(dependency.call(Deadline.after(MIN_USEFUL_BUDGET_MS - 5), get, true)).rejects.toMatchObject({ reason: 'budget_exhausted', sent: false });
     }
     expect(scope.isDone()).toBe(false); // never reached
+    expect(dependency.snapshot()).toMatchObject({ state: 'closed', stats: { successes: 0, failures: 0, timeouts: 0 } });
+  });
+
+  test('when calls come with a little budget (under FAIR_ATTEMPT_MS) and time out, then they are sent but the breaker neither counts nor opens', async () => {
+    const scope = nock(HOST).get('/holds/h-1').delay(500).reply(200, {}).persist();
+    for (let i = 0; i < 8; i++) {
+      await expect(dependency.call(Deadline.after(FAIR_ATTEMPT_MS - 40), get, false)).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    }
+    expect(scope.isDone()).toBe(true); // they were sent
     expect(dependency.snapshot()).toMatchObject({ state: 'closed', stats: { successes: 0, failures: 0, timeouts: 0 } });
   });
 

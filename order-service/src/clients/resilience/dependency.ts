@@ -37,6 +37,14 @@ export interface DependencySnapshot {
  * budget that was all but spent (a slow Catalog must not open Account's breaker).
  */
 export const MIN_USEFUL_BUDGET_MS = 25;
+
+/**
+ * Below this, an attempt is still sent (it may well succeed) but its outcome says more about the
+ * caller's budget than about the dependency: while the breaker is closed it bypasses the breaker's
+ * statistics (neither a success nor a failure). With the breaker half-open or open, every attempt
+ * goes through it (a trial call must be judged; an open breaker refuses).
+ */
+export const FAIR_ATTEMPT_MS = 100;
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** One set of dependency metrics per registry, labelled by dependency. */
@@ -66,7 +74,9 @@ function dependencyMetrics(registry: Registry) {
  * What the breaker counts: every attempt that is fired is one sample of its volume (retries of one
  * call count per attempt: each is a real call the dependency answered or failed); an attempt that
  * times out counts as a timeout and a failure (opossum's own semantics), shown in /dependencies;
- * an attempt that would get less than MIN_USEFUL_BUDGET_MS is not fired, so it counts nothing.
+ * an attempt that would get less than MIN_USEFUL_BUDGET_MS is not fired, so it counts nothing; one
+ * with less than FAIR_ATTEMPT_MS is fired outside the breaker's statistics (a slow Catalog that
+ * leaves Account 60 ms must not open Account's breaker). The calls metric counts every attempt.
  */
 export class Dependency {
   private readonly breaker: CircuitBreaker<[Attempt<unknown>, AbortSignal, number], unknown>;
@@ -144,7 +154,10 @@ export class Dependency {
     for (let n = 0; ; n++) {
       if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1, sent);
       try {
-        const result = (await this.breaker.fire(tracked as Attempt<unknown>, deadline.signal(), deadline.remainingMs())) as T;
+        const remaining = deadline.remainingMs();
+        const result = remaining < FAIR_ATTEMPT_MS && this.state() === 'closed'
+          ? await tracked(deadline.signal(), remaining)
+          : (await this.breaker.fire(tracked as Attempt<unknown>, deadline.signal(), remaining)) as T;
         this.calls.inc({ dependency: this.name, outcome: 'success' });
         return result;
       } catch (err) {
