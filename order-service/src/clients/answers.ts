@@ -13,8 +13,8 @@ export interface RefusalProblem {
 
 export const accepted = <T>(value: T): Answer<T> => ({ ok: true, value });
 
-export function refused(status: number, body: unknown): Answer<never> {
-  const problem = (typeof body === 'object' && body !== null ? body : { code: 'unexpected_answer' }) as RefusalProblem;
+/** A refusal as the dependency's document types it (each problem response has a `code` of its own). */
+export function refused(status: number, problem: RefusalProblem): Answer<never> {
   return { ok: false, status, problem };
 }
 

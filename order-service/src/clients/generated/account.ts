@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List accounts, ordered by id */
+        /**
+         * List accounts, ordered by id
+         * @description For operators and services; customers read their own account by id.
+         */
         get: operations["listAccounts"];
         put?: never;
         post?: never;
@@ -31,7 +34,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Read one account with its available credit */
+        /**
+         * Read one account with its available credit
+         * @description A customer reads only their own account (another's is `404`, so ids cannot be probed).
+         */
         get: operations["getAccount"];
         /**
          * Create or replace an account (admin)
@@ -177,72 +183,240 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
-        /** @description RFC 9457 problem details, with a stable `code` */
-        Problem: {
+        /** @description A 409 problem: `credit_limit_below_commitments`, `currency_in_use` */
+        PutAccount409Problem: {
+            /** @description urn:problem-type:<code> */
             type: string;
             title: string;
-            status: number;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
             detail?: string;
             instance?: string;
-            code: string;
-        } & {
-            [key: string]: unknown;
+            /** @enum {string} */
+            code: "credit_limit_below_commitments" | "currency_in_use";
+            heldCents?: number;
+            usedCents?: number;
+            currency?: components["schemas"]["Currency"];
+        };
+        /** @description A 409 problem: `insufficient_credit`, `hold_mismatch`, `hold_released` */
+        PlaceHold409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "insufficient_credit" | "hold_mismatch" | "hold_released";
+            requestedCents?: number;
+            availableCreditCents?: number;
+        };
+        /** @description A 422 problem: `unknown_account`, `currency_mismatch` */
+        PlaceHold422Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 422;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unknown_account" | "currency_mismatch";
+            accountId?: string;
+            accountCurrency?: components["schemas"]["Currency"];
+        };
+        /** @description A 409 problem: `hold_expired` */
+        CaptureHold409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "hold_expired";
+            /** @enum {string} */
+            holdStatus?: "released" | "expired";
+        };
+        /** @description A 409 problem: `hold_captured` */
+        ReleaseHold409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "hold_captured";
+        };
+        /** @description A 400 problem: `validation_failed`, `malformed_body`, `invalid_cursor` */
+        BadRequestProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 400;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "validation_failed" | "malformed_body" | "invalid_cursor";
+            /** @description validation_failed: each field that is wrong, and why */
+            errors?: {
+                /** @example body.lines[0].quantity */
+                field: string;
+                message: string;
+            }[];
+        };
+        /** @description A 401 problem: `unauthorized` */
+        UnauthorizedProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 401;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unauthorized";
+        };
+        /** @description A 404 problem: `unknown_account`, `unknown_hold` */
+        NotFoundProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 404;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unknown_account" | "unknown_hold";
+            accountId?: string;
+        };
+        /** @description A 413 problem: `payload_too_large` */
+        PayloadTooLargeProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 413;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "payload_too_large";
+        };
+        /** @description A 415 problem: `unsupported_media_type` */
+        UnsupportedMediaTypeProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 415;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unsupported_media_type";
+        };
+        /** @description A 500 problem: `internal_error` */
+        InternalErrorProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 500;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "internal_error";
+        };
+        /** @description A 503 problem: `service_unavailable`, `budget_exhausted`, `database_unavailable` */
+        ServiceUnavailableProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 503;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "service_unavailable" | "budget_exhausted" | "database_unavailable";
         };
     };
     responses: {
         /** @description `validation_failed` (with `errors` naming each field), `malformed_body` or `invalid_cursor` */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["BadRequestProblem"];
             };
         };
         /** @description `unauthorized`: missing or wrong bearer token */
         Unauthorized: {
             headers: {
-                "WWW-Authenticate"?: string;
+                /** @description `Bearer`, with `error="invalid_token"` when a token was refused */
+                "WWW-Authenticate": string;
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["UnauthorizedProblem"];
             };
         };
         /** @description `unknown_account` / `unknown_hold` */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["NotFoundProblem"];
             };
         };
         /** @description `payload_too_large` */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
             };
         };
         /** @description `unsupported_media_type`: send application/json */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
             };
         };
         /** @description `internal_error` (never with a stack trace) */
         InternalError: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["InternalErrorProblem"];
             };
         };
         /**
@@ -253,11 +427,13 @@ export interface components {
          */
         ServiceUnavailable: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again */
+                "Retry-After": number;
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ServiceUnavailableProblem"];
             };
         };
     };
@@ -275,7 +451,10 @@ export interface components {
         HoldId: components["schemas"]["ExternalId"];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The request's id (the caller's X-Request-Id when it sent a valid one); in every log line about it */
+        RequestId: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -297,6 +476,7 @@ export interface operations {
             /** @description A page of accounts */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -308,6 +488,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -327,6 +508,7 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -334,6 +516,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -365,6 +548,7 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -374,6 +558,7 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -388,10 +573,11 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PutAccount409Problem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -418,6 +604,7 @@ export interface operations {
             /** @description The hold; a held one past its expiry reads as `expired`. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -461,6 +648,7 @@ export interface operations {
             /** @description This hold already existed with this body (an idempotent replay) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -470,6 +658,7 @@ export interface operations {
             /** @description Credit held */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -485,10 +674,11 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PlaceHold409Problem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -496,10 +686,11 @@ export interface operations {
             /** @description `unknown_account` or `currency_mismatch` (with `accountCurrency`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PlaceHold422Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -524,6 +715,7 @@ export interface operations {
             /** @description Captured (now or before) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -536,10 +728,11 @@ export interface operations {
             /** @description `hold_expired`: it was released or expired (`holdStatus` says which) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["CaptureHold409Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -573,10 +766,11 @@ export interface operations {
             /** @description `hold_captured`: a captured hold cannot be released */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ReleaseHold409Problem"];
                 };
             };
             500: components["responses"]["InternalError"];

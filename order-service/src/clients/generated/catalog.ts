@@ -236,72 +236,288 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
-        /** @description RFC 9457 problem details, with a stable `code` */
-        Problem: {
+        /** @description A 412 problem: `precondition_failed` */
+        PutItem412Problem: {
+            /** @description urn:problem-type:<code> */
             type: string;
             title: string;
-            status: number;
+            /** @constant */
+            status: 412;
+            /** @description What happened and what to do */
             detail?: string;
             instance?: string;
-            code: string;
-        } & {
-            [key: string]: unknown;
+            /** @enum {string} */
+            code: "precondition_failed";
+        };
+        /** @description A 428 problem: `precondition_required` */
+        PutItem428Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 428;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "precondition_required";
+        };
+        /** @description A 409 problem: `negative_stock`, `adjustment_mismatch` */
+        AdjustStock409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "negative_stock" | "adjustment_mismatch";
+            sku?: components["schemas"]["Sku"];
+            delta?: number;
+            available?: number;
+        };
+        /** @description A 422 problem: `stock_too_large` */
+        AdjustStock422Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 422;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "stock_too_large";
+            sku?: components["schemas"]["Sku"];
+            delta?: number;
+            available?: number;
+        };
+        /** @description A 409 problem: `out_of_stock`, `reservation_mismatch`, `reservation_released` */
+        ReserveStock409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "out_of_stock" | "reservation_mismatch" | "reservation_released";
+            /** @description out_of_stock: each line that cannot be had */
+            shortages?: {
+                sku: components["schemas"]["Sku"];
+                requested: number;
+                available: number;
+            }[];
+        };
+        /** @description A 422 problem: `unknown_item`, `mixed_currencies`, `total_too_large` */
+        ReserveStock422Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 422;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unknown_item" | "mixed_currencies" | "total_too_large";
+            /** @description unknown_item: the skus not known */
+            skus?: components["schemas"]["Sku"][];
+            currencies?: components["schemas"]["Currency"][];
+        };
+        /** @description A 409 problem: `reservation_expired` */
+        ConfirmReservation409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "reservation_expired";
+            /** @enum {string} */
+            reservationStatus?: "released" | "expired";
+        };
+        /** @description A 409 problem: `reservation_confirmed` */
+        ReleaseReservation409Problem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "reservation_confirmed";
+        };
+        /** @description A 400 problem: `validation_failed`, `malformed_body`, `invalid_cursor` */
+        BadRequestProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 400;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "validation_failed" | "malformed_body" | "invalid_cursor";
+            /** @description validation_failed: each field that is wrong, and why */
+            errors?: {
+                /** @example body.lines[0].quantity */
+                field: string;
+                message: string;
+            }[];
+        };
+        /** @description A 401 problem: `unauthorized` */
+        UnauthorizedProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 401;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unauthorized";
+        };
+        /** @description A 404 problem: `unknown_item`, `unknown_reservation` */
+        NotFoundProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 404;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unknown_item" | "unknown_reservation";
+            /** @description unknown_item: the skus not known */
+            skus?: components["schemas"]["Sku"][];
+        };
+        /** @description A 413 problem: `payload_too_large` */
+        PayloadTooLargeProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 413;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "payload_too_large";
+        };
+        /** @description A 415 problem: `unsupported_media_type` */
+        UnsupportedMediaTypeProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 415;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "unsupported_media_type";
+        };
+        /** @description A 500 problem: `internal_error` */
+        InternalErrorProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 500;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "internal_error";
+        };
+        /** @description A 503 problem: `service_unavailable`, `budget_exhausted`, `database_unavailable` */
+        ServiceUnavailableProblem: {
+            /** @description urn:problem-type:<code> */
+            type: string;
+            title: string;
+            /** @constant */
+            status: 503;
+            /** @description What happened and what to do */
+            detail?: string;
+            instance?: string;
+            /** @enum {string} */
+            code: "service_unavailable" | "budget_exhausted" | "database_unavailable";
         };
     };
     responses: {
         /** @description `validation_failed` (with `errors` naming each field), `malformed_body` or `invalid_cursor` */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["BadRequestProblem"];
             };
         };
         /** @description `unauthorized`: missing or wrong bearer token */
         Unauthorized: {
             headers: {
-                "WWW-Authenticate"?: string;
+                /** @description `Bearer`, with `error="invalid_token"` when a token was refused */
+                "WWW-Authenticate": string;
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["UnauthorizedProblem"];
             };
         };
         /** @description `unknown_item` / `unknown_reservation` */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["NotFoundProblem"];
             };
         };
         /** @description `payload_too_large` */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
             };
         };
         /** @description `unsupported_media_type`: send application/json */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
             };
         };
         /** @description `internal_error` (never with a stack trace) */
         InternalError: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["InternalErrorProblem"];
             };
         };
         /**
@@ -312,11 +528,13 @@ export interface components {
          */
         ServiceUnavailable: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again */
+                "Retry-After": number;
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ServiceUnavailableProblem"];
             };
         };
     };
@@ -337,6 +555,8 @@ export interface components {
     headers: {
         /** @description This version of the item (stock included), for If-Match */
         ETag: string;
+        /** @description The request's id (the caller's X-Request-Id when it sent a valid one); in every log line about it */
+        RequestId: string;
     };
     pathItems: never;
 }
@@ -359,6 +579,7 @@ export interface operations {
             /** @description A page of items */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -390,6 +611,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -428,6 +650,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -438,6 +661,7 @@ export interface operations {
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -449,10 +673,11 @@ export interface operations {
             /** @description `precondition_failed`: the item changed since the version in If-Match (or does not exist); nothing was written */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PutItem412Problem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -460,10 +685,11 @@ export interface operations {
             /** @description `precondition_required`: the put changes the stock of an existing item without If-Match; nothing was written */
             428: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PutItem428Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -489,6 +715,7 @@ export interface operations {
             /** @description This adjustment was already made (an idempotent replay); nothing moved now */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -498,6 +725,7 @@ export interface operations {
             /** @description Applied */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -520,10 +748,11 @@ export interface operations {
             /** @description `negative_stock` (with `available`) or `adjustment_mismatch` (the id was used with another body) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["AdjustStock409Problem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -531,10 +760,11 @@ export interface operations {
             /** @description `stock_too_large`: the stock would pass 2147483647 */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["AdjustStock422Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -559,6 +789,7 @@ export interface operations {
             /** @description The reservation; a held one past its expiry reads as `expired`. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -605,6 +836,7 @@ export interface operations {
             /** @description This reservation already existed with this body (an idempotent replay) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -614,6 +846,7 @@ export interface operations {
             /** @description Stock held */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -628,10 +861,11 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ReserveStock409Problem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -639,10 +873,11 @@ export interface operations {
             /** @description `unknown_item` (with `skus`), `mixed_currencies` or `total_too_large` (the total passes 2147483647) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ReserveStock422Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -667,6 +902,7 @@ export interface operations {
             /** @description Confirmed (now or before) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -679,10 +915,11 @@ export interface operations {
             /** @description `reservation_expired`: it was released or expired */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ConfirmReservation409Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -716,10 +953,11 @@ export interface operations {
             /** @description `reservation_confirmed`: a confirmed reservation cannot be released */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ReleaseReservation409Problem"];
                 };
             };
             500: components["responses"]["InternalError"];
