@@ -125,7 +125,7 @@ describe('POST /orders with an Idempotency-Key', () => {
     const key = randomUUID();
     const [{ id }] = await order.sql(
       `INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, state, lines, created_at)
-       VALUES (gen_random_uuid(), $1, now() + interval '1 day', $2, $3, 'pending', '[]'::jsonb, now() - interval '10 seconds') RETURNING id::text`,
+       VALUES (gen_random_uuid(), $1, now() + interval '1 day', $2, $3, 'pending', '[]'::jsonb, now() - interval '60 seconds') RETURNING id::text`,
       [key, requestHashOf(ORDER), ORDER.accountId],
     );
     const replay = await order.placeOrder(ORDER, key);

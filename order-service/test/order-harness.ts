@@ -33,7 +33,10 @@ export const ORDER = { accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quan
 export async function startOrder(env: Record<string, string> = {}, opts: { hooks?: SagaHooks; databaseUrl?: string } = {}) {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase('order', MIGRATIONS));
   const config: OrderConfig = loadConfig(orderConfigSchema, {
-    NODE_ENV: 'test', CATALOG_URL, ACCOUNT_URL, RETRY_BASE_DELAY_MS: '5', RETRY_MAX_DELAY_MS: '20', ...env,
+    NODE_ENV: 'test', CATALOG_URL, ACCOUNT_URL, RETRY_BASE_DELAY_MS: '5', RETRY_MAX_DELAY_MS: '20',
+    // Room for a loaded two-core machine (the whole suite, real services); a test about budgets sets its own.
+    ...(env.ORDER_REQUEST_BUDGET_MS ? {} : { ORDER_REQUEST_BUDGET_MS: '10000', ORDER_DB_TIMEOUT_MS: '1000', RECOVERY_LEASE_SECONDS: '600' }),
+    ...env,
   });
   const db = createOrderDb(databaseUrl, 20, config.ORDER_DB_TIMEOUT_MS);
   const app = buildOrderApp({ config, db, logger: createLogger('order-test', process.env.TEST_LOG_LEVEL ?? 'silent'), validateResponses: true, hooks: opts.hooks });

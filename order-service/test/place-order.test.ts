@@ -122,7 +122,7 @@ describe('POST /orders: pricing and refusals', () => {
     expect(reserve.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const budget = Number(reserve.headers['x-request-budget-ms']);
     expect(budget).toBeGreaterThan(0);
-    expect(budget).toBeLessThanOrEqual(3000);
+    expect(budget).toBeLessThanOrEqual(10_000); // ORDER_REQUEST_BUDGET_MS of the harness
   });
 
   test('when orders are listed by account and status, then only those come, newest first, page by page', async () => {
@@ -152,7 +152,8 @@ describe('POST /orders: pricing and refusals', () => {
   });
 
   test('when the caller passes a smaller X-Request-Budget-Ms, then Order works within it', async () => {
-    await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), 'x-request-budget-ms': '800' });
+    const res = await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), 'x-request-budget-ms': '800' });
+    expect(res.status).toBe(201);
     const budget = Number(fakes.callsTo('PUT', /\/reservations\//)[0].headers['x-request-budget-ms']);
     expect(budget).toBeGreaterThan(0);
     expect(budget).toBeLessThanOrEqual(800);

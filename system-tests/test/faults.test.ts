@@ -12,7 +12,10 @@ const BUDGET_MS = 1_000;
 const ORDER_ENV = {
   ORDER_REQUEST_BUDGET_MS: String(BUDGET_MS), ORDER_DB_TIMEOUT_MS: '100', BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1000',
   RETRY_MAX_ATTEMPTS: '2', RECOVERY_GRACE_SECONDS: '2', RECOVERY_INTERVAL_SECONDS: '0.5', COMPENSATION_BUDGET_MS: '1000',
-  RECOVERY_BACKOFF_BASE_SECONDS: '0.5', RECOVERY_BACKOFF_MAX_SECONDS: '2', RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '8',
+  RECOVERY_BACKOFF_BASE_SECONDS: '0.5', RECOVERY_BACKOFF_MAX_SECONDS: '2',
+  // Reservations expire soon (what a crash left returns quickly); a hold outlives a Catalog outage, so
+  // an order whose confirmation answer was lost can still be captured when Catalog is back.
+  RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '60',
 };
 const SHOP: Shop = {
   items: [{ sku: 'SYS-A', stock: 300, priceCents: 500 }, { sku: 'SYS-B', stock: 300, priceCents: 1250 }, { sku: 'SYS-C', stock: 5, priceCents: 100 }],

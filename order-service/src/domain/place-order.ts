@@ -56,7 +56,8 @@ export function placeOrderUseCase(deps: {
 }) {
   return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
     const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
-    const deadline = Deadline.after(budgetMs - deps.answerReserveMs);
+    // A caller who gives less than the reserve still gets three quarters of what it gave.
+    const deadline = Deadline.after(budgetMs - Math.min(deps.answerReserveMs, budgetMs / 4));
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };

@@ -15,6 +15,6 @@ export class Deadline {
 
   /** Aborts when the budget runs out. */
   signal(): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, this.remainingMs()));
+    return AbortSignal.timeout(Math.max(1, Math.ceil(this.remainingMs()))); // AbortSignal.timeout takes whole milliseconds
   }
 }
