@@ -47,7 +47,10 @@ export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv 
 /** Whether tracing is on in this process, and where spans go (logged at start-up). */
 export const tracingState = (): TracingState => state;
 
-/** Exports the spans still buffered; part of graceful shutdown. */
+/**
+ * Exports the spans still buffered; part of graceful shutdown. Best effort: a collector that is
+ * down fails the export (after OTEL_EXPORTER_OTLP_TIMEOUT at most), never the shutdown.
+ */
 export async function stopTracing(): Promise<void> {
-  await sdk?.shutdown();
+  await sdk?.shutdown().catch(() => undefined);
 }
