@@ -1,6 +1,8 @@
 // Loaded by tracing.ts only when tracing is on. The exporter (OTLP over http/protobuf, http/json
 // or grpc), the sampler (OTEL_TRACES_SAMPLER) and the batch processor (OTEL_BSP_*) come from the
 // environment, through NodeSDK's own reading of it; what is chosen here is what to instrument.
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -23,7 +25,11 @@ export function createSdk(serviceName: string | undefined): NodeSDK {
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
       // A query outside any request (migrations, expiry sweeps) is not worth a trace of its own.
       new PgInstrumentation({ requireParentSpan: true }),
-      new PrismaInstrumentation(),
+      // serialize: a span per query for turning its answer into objects; the query's own span says enough.
+      new PrismaInstrumentation({ ignoreSpanTypes: ['prisma:client:serialize'] }),
     ],
   });
 }
+
+/** Runs `fn` in a context where no span is recorded (and none is exported). */
+export const withoutTracing = <T>(fn: () => T): T => context.with(suppressTracing(context.active()), fn);

@@ -11,6 +11,7 @@ export type TracingState =
 
 let state: TracingState = { on: false, why: 'not started' };
 let sdk: NodeSDK | undefined;
+let loaded: typeof import('./tracing-sdk') | undefined;
 
 const set = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
@@ -34,14 +35,22 @@ export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv 
   // A synchronous require, and only here: the SDK must be in place before the next import of
   // main.ts runs, and it must cost nothing (not even loading) when tracing is off.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
+  loaded = require('./tracing-sdk') as typeof import('./tracing-sdk');
   const named = set(env.OTEL_SERVICE_NAME) ?? /(^|,)\s*service\.name=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const serviceName = typeof named === 'string' ? named : defaultServiceName;
-  sdk = createSdk(named ? undefined : defaultServiceName);
+  sdk = loaded.createSdk(named ? undefined : defaultServiceName);
   sdk.start();
   const endpoint = set(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? set(env.OTEL_EXPORTER_OTLP_ENDPOINT)!;
   const protocol = set(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? set(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? 'http/protobuf';
   return (state = { on: true, serviceName, endpoint, protocol });
+}
+
+/**
+ * `task`, run outside any trace. For background work on a steady beat (the expiry sweeps), whose
+ * queries would otherwise each be a trace of their own, every second, burying the orders' traces.
+ */
+export function untraced<T>(task: () => Promise<T>): () => Promise<T> {
+  return () => (loaded ? loaded.withoutTracing(task) : task());
 }
 
 /** Whether tracing is on in this process, and where spans go (logged at start-up). */
