@@ -2,6 +2,7 @@
 // the test's own: one order is one trace, the callee's server spans are children of Order's client
 // spans, the saga's step spans carry the order id and outcome; with no endpoint, nothing is sent.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CLIENT, type OtlpReceiver, type ReceivedSpan, SERVER, startOtlpReceiver } from '../../test-support/otlp-receiver';
@@ -135,10 +136,13 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
   });
 
   test('when no endpoint is set, then no service starts tracing, nothing is sent, and the logs still tie the services together by request id', async () => {
-    // Everything else an operator might set, pointed at the receiver: a started SDK would export
-    // its metrics there when it shuts down. Empty endpoints count as unset (the spec says so).
+    // Everything else an operator might set, and the metrics pointed at the receiver: a started SDK
+    // would export there every 50 ms from start-up on. Empty endpoints count as unset (so says the spec).
     system = await startSystem(testPostgresUrl(), {
-      env: { ...OTEL, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', OTEL_METRICS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics` },
+      env: {
+        ...OTEL, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+        OTEL_METRICS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`, OTEL_METRIC_EXPORT_INTERVAL: '50', OTEL_METRIC_EXPORT_TIMEOUT: '40',
+      },
     });
     await setUpShop(system.catalog.url, system.account.url, SHOP);
     const placed = await placeOrder(system.order.url);
@@ -152,6 +156,14 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     expect(receiver.requests).toEqual([]);
     const catalogLog = logLines(system.catalog.output).find((l) => l.req?.url === `/reservations/${placed.body.id}`);
     expect(catalogLog).toMatchObject({ req: { id: placed.requestId } });
+  });
+
+  // The instrumentations patch http, express and pg as they are required: only what is loaded after
+  // them is sure to be traced (some of it happens to be required again later, which hides a wrong order).
+  test.each(['order', 'catalog', 'account'])('when %s-service starts, then its first import starts tracing', (name) => {
+    const main = readFileSync(path.resolve(__dirname, `../../${name}-service/src/main.ts`), 'utf8');
+    expect(main.split('\n').find((l) => l.startsWith('import '))).toMatch(/^import '\.\/instrument';/);
+    expect(readFileSync(path.resolve(__dirname, `../../${name}-service/src/instrument.ts`), 'utf8')).toContain(`startTracing('${name}-service')`);
   });
 
   test('when no endpoint is set, then the SDK is not even loaded', () => {
