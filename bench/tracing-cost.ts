@@ -21,6 +21,8 @@ export interface TracingCost {
   offP99: number;
   onP99: number;
   cpuPerOrderMs: { off: number; on: number };
+  /** How much of the machine other processes took during the rounds (they distort every number). */
+  othersPercent: { off: number; on: number };
   sink: { requests: number; bytes: number };
 }
 
@@ -43,7 +45,8 @@ const pids = (s: System) => Object.fromEntries(s.all.map((p) => [p.name, p.child
 async function round(ctx: Context, s: System, connections: number, durationS: number, keys?: string[]) {
   const before = cpuSnapshot(pids(s));
   const r: LoadResult = await orderLoad({ url: s.order.url, connections, durationS, body: bodyFor(ctx.shop), keys });
-  return { r, cpu: cpuPerOrder(before, cpuSnapshot(pids(s)), r.ok).totalPerOrderMs };
+  const cpu = cpuPerOrder(before, cpuSnapshot(pids(s)), r.ok);
+  return { r, cpu: cpu.totalPerOrderMs, others: cpu.othersPercent };
 }
 
 /** `env`: what the benchmark's own system runs with, so that the two differ only in tracing. */
@@ -70,9 +73,10 @@ export async function tracingCost(ctx: Context, env: { all: Record<string, strin
     const perS = (xs: typeof off) => xs.reduce((a, x) => a + x.r.ok, 0) / xs.reduce((a, x) => a + x.r.durationS, 0);
     const p99 = (xs: typeof off) => Math.max(...xs.map((x) => x.r.p99));
     const cpu = (xs: typeof off) => xs.reduce((a, x) => a + x.cpu, 0) / xs.length;
+    const others = (xs: typeof off) => xs.reduce((a, x) => a + (x.others ?? 0), 0) / xs.length;
     return {
       connections, roundS, offPerS: perS(off), onPerS: perS(on), cost: 1 - perS(on) / perS(off), offP99: p99(off), onP99: p99(on),
-      cpuPerOrderMs: { off: cpu(off), on: cpu(on) }, sink: { ...sink.counts },
+      cpuPerOrderMs: { off: cpu(off), on: cpu(on) }, othersPercent: { off: others(off), on: others(on) }, sink: { ...sink.counts },
     };
   } finally {
     await traced.stop();
