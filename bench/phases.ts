@@ -11,7 +11,7 @@ import type { BenchResults } from './report';
 import { clientLayerCost, startBareOrder } from './resilience-cost';
 
 export const BUDGET_MS = 3_000;
-const CONNECTIONS = 32;
+export const CONNECTIONS = 32;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Context {

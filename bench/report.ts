@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { cpuPerOrder } from './cpu';
 import type { DbLimit } from './db-limit';
 import type { LoadResult } from './load';
+import type { TracingCost } from './tracing-cost';
 
 type Cpu = ReturnType<typeof cpuPerOrder>;
 
@@ -25,6 +26,8 @@ export interface BenchResults {
     };
     wholePath: { connections: number; orderPerS: number; barePerS: number; ratio: number; orderP99: number; bareP99: number };
   };
+  /** Saturation with tracing off vs on (always_on, OTLP to a local sink). */
+  tracing: TracingCost;
   database: {
     limit: DbLimit; orders: number; commitsPerOrder: number; writeTransactionsPerOrder: number;
     backgroundCommitsPerS: number; ceilingOrdersPerS: number; saturationShareOfCeiling: number;
@@ -60,6 +63,7 @@ export function lines(r: BenchResults): Line[] {
     { measure: `Catalog killed, breaker open: p99 of the 503s (CPU per 503: ${n(down.cpu.totalPerOrderMs, 1)} ms; other processes ${n(down.cpu.othersPercent)} %)`, target: '≤ 20 ms', measured: `${n(down.p99Of503, 1)} ms`, met: down.p99Of503 !== null && down.p99Of503 <= 20 && down.missingRetryAfter === 0 },
     { measure: `Account stalled (SIGSTOP) 5 s under ${n(r.accountStalled.rate)} orders/s: longest request (${r.accountStalled.overBudget} of ${r.accountStalled.answers} over budget)`, target: `≤ ${r.accountStalled.budgetMs} ms (ORDER_REQUEST_BUDGET_MS)`, measured: `${n(r.accountStalled.maxMs)} ms`, met: r.accountStalled.maxMs <= r.accountStalled.budgetMs },
     { measure: `Resilience layer cost: Order's clients vs bare axios, reserve→hold→confirm→capture (${n(cl.layeredPerS)} vs ${n(cl.barePerS)} flows/s; caller CPU ${n(cl.callerCpuPerFlowMs.layered, 2)} vs ${n(cl.callerCpuPerFlowMs.bare, 2)} ms per flow)`, target: '≤ 3 %', measured: `${n(layerCost, 1)} %`, met: layerCost <= 3 },
+    { measure: `Tracing cost: saturation with every span sampled and exported (OTLP http/protobuf to a local sink) vs off (${n(r.tracing.onPerS)} vs ${n(r.tracing.offPerS)} orders/s; p99 ${n(r.tracing.onP99)} vs ${n(r.tracing.offP99)} ms; CPU per order ${n(r.tracing.cpuPerOrderMs.on, 1)} vs ${n(r.tracing.cpuPerOrderMs.off, 1)} ms)`, target: '—', measured: `${n(100 * r.tracing.cost, 1)} % fewer`, met: null },
     { measure: `Whole path, context: Order POST /orders vs bare endpoint (${n(r.resilience.wholePath.orderPerS)} vs ${n(r.resilience.wholePath.barePerS)} orders/s)`, target: '—', measured: `${n(100 * (1 - r.resilience.wholePath.ratio), 1)} % fewer`, met: null },
     { measure: `Database: ${db.limit.tool} ${n(db.limit.commitsPerS)} commits/s ÷ ${n(db.commitsPerOrder, 1)} commits per order (${n(db.writeTransactionsPerOrder, 1)} writing)`, target: '—', measured: `ceiling ${n(db.ceilingOrdersPerS)} orders/s; saturation = ${n(100 * db.saturationShareOfCeiling)} % of it`, met: null },
     ...(r.tokenVerification ? [{

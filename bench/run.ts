@@ -1,7 +1,7 @@
 // npm run bench: the three services as real processes on one PostgreSQL (DATABASE_URL, or an
 // embedded one), measured phase by phase (see phases.ts), the invariants checked after the load,
 // and a report in bench/results/. Every process it starts is ended, also on failure.
-//   BENCH_PHASES=throughput,database,resilience,stall,down   run only some phases (a partial report)
+//   BENCH_PHASES=throughput,tracing,database,resilience,stall,down   run only some phases (a partial report)
 //   BENCH_CPU_PROF=1   the services run under the V8 CPU profiler (cpu-profiler.mjs); a self-time summary is
 //                      written to bench/results/cpu-profile-<phases>.md (BENCH_CPU_PROF_KEEP=1 keeps the files)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +16,10 @@ import { acquirePostgres, dropDatabases, serverInfo, type Server } from './postg
 import { type BenchResults, lines, machineLine, markdown, writeReport } from './report';
 import { memoryOf, rssSampler } from './rss';
 import { tokenVerificationCost } from './token-cost';
+import { tracingCost } from './tracing-cost';
 
 const RESULTS = path.join(__dirname, 'results');
-const ALL = ['throughput', 'database', 'resilience', 'stall', 'down'];
+const ALL = ['throughput', 'tracing', 'database', 'resilience', 'stall', 'down'];
 const ENV = { NODE_ENV: 'test', LOG_LEVEL: 'error', DB_POOL_SIZE: '20' };
 const ORDER_ENV = {
   ORDER_REQUEST_BUDGET_MS: String(phases.BUDGET_MS), BULKHEAD_MAX_CONCURRENT: '256',
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     if (selected.includes('throughput')) Object.assign(r, await phases.throughput(ctx));
     r.tokenVerification = await tokenVerificationCost(system.auth);
     const saturationPerS = r.saturation?.okPerS ?? 100;
+    if (selected.includes('tracing')) r.tracing = await tracingCost(ctx, { all: ENV, perService: { order: ORDER_ENV, catalog: SWEEP_ENV, account: SWEEP_ENV } }, phases.CONNECTIONS);
     if (selected.includes('database')) r.database = await phases.database(ctx, saturationPerS);
     if (selected.includes('resilience')) r.resilience = await phases.resilience(ctx);
     if (selected.includes('stall')) r.accountStalled = await phases.accountStalled(ctx, saturationPerS);

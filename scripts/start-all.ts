@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureDatabase, type EmbeddedPostgres, startEmbeddedPostgres } from 'service-platform';
 import { startDevIdentity } from './dev-identity';
+import { showReadable, wantsReadableLogs } from './readable-logs';
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVICES = [
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     await ensureDatabase(url);
     const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
       cwd: path.join(ROOT, `${svc.name}-service`),
-      stdio: 'inherit',
+      stdio: wantsReadableLogs() ? ['inherit', 'pipe', 'pipe'] : 'inherit',
       env: {
         ...process.env,
         ...identity?.env,
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
         ACCOUNT_URL: process.env.ACCOUNT_URL ?? 'http://localhost:3002',
       },
     });
+    if (child.stdout && child.stderr) {
+      showReadable(svc.name, child.stdout, process.stdout);
+      showReadable(svc.name, child.stderr, process.stderr);
+    }
     children.push(child);
   }
   console.log([
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
     stopping = true;
     await Promise.all(children.map((c) => new Promise((resolve) => {
       if (c.exitCode !== null) return resolve(null);
-      c.once('exit', resolve);
+      c.once('close', resolve); // 'close': its last log lines have been read too
       c.kill('SIGTERM');
     })));
     await embedded?.stop();

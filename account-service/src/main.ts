@@ -1,5 +1,6 @@
+import './instrument'; // first: tracing (when configured) must be in place before anything else loads
 import path from 'node:path';
-import { runService, startPeriodicTask } from 'service-platform';
+import { runService, startPeriodicTask, untraced } from 'service-platform';
 import { buildAccountApp } from './app';
 import { accountConfigSchema } from './config/account-config';
 import { createAccountDb } from './data/account-db';
@@ -14,7 +15,7 @@ void runService({
   seed: seedAccounts,
   start({ config, db, logger }) {
     const http = buildAccountApp({ config, db, logger });
-    const sweeper = startPeriodicTask('hold expiry', () => http.holds.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger, {
+    const sweeper = startPeriodicTask('hold expiry', untraced(() => http.holds.expireDue()), config.EXPIRY_SWEEP_INTERVAL_MS, logger, {
       stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
     void sweeper.runNow();

@@ -1,5 +1,6 @@
+import './instrument'; // first: tracing (when configured) must be in place before anything else loads
 import path from 'node:path';
-import { runService, startPeriodicTask } from 'service-platform';
+import { runService, startPeriodicTask, untraced } from 'service-platform';
 import { buildCatalogApp } from './app';
 import { catalogConfigSchema } from './config/catalog-config';
 import { createCatalogDb } from './data/catalog-db';
@@ -13,7 +14,7 @@ void runService({
   seed: seedCatalog,
   start({ config, db, logger }) {
     const http = buildCatalogApp({ config, db, logger });
-    const sweeper = startPeriodicTask('reservation expiry', () => http.reservations.expireDue(), config.EXPIRY_SWEEP_INTERVAL_MS, logger, {
+    const sweeper = startPeriodicTask('reservation expiry', untraced(() => http.reservations.expireDue()), config.EXPIRY_SWEEP_INTERVAL_MS, logger, {
       stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
     void sweeper.runNow();

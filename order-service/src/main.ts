@@ -1,3 +1,4 @@
+import './instrument'; // first: tracing (when configured) must be in place before anything else loads
 import path from 'node:path';
 import { runService, startPeriodicTask } from 'service-platform';
 import { buildOrderApp } from './app';

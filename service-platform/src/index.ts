@@ -20,3 +20,5 @@ export * from './service-runner';
 export * from './shutdown';
 export * from './periodic-task';
 export * from './client-errors';
+export * from './spans';
+export * from './tracing';

@@ -1,15 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ServiceUnavailable } from './errors';
 
 /** The header a caller uses to pass on how many milliseconds it will still wait for the answer. */
 export const BUDGET_HEADER = 'x-request-budget-ms';
 
+/** The header naming a request in every service's logs; Order passes its own on to its calls. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
 export interface RequestContext {
   requestId: string;
-  /** W3C trace id (32 hex) shared by every hop of one request. */
-  traceId: string;
   /** Epoch ms after which the caller no longer waits; undefined when the caller gave none. */
   deadline?: number;
 }
@@ -18,23 +19,23 @@ const storage = new AsyncLocalStorage<RequestContext>();
 
 export const currentContext = (): RequestContext | undefined => storage.getStore();
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
-
-/** A traceparent for an outbound call: same trace, a new span id. */
-export function outboundTraceparent(ctx = currentContext()): string {
-  const traceId = ctx?.traceId ?? randomBytes(16).toString('hex');
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+/**
+ * The headers an outbound call passes on from the request it is made for: the request id, so that
+ * the callee's log lines carry the caller's id (tracing on or off). The W3C `traceparent` is the
+ * OpenTelemetry SDK's to send, when tracing is on: made up here, it would name a span nobody records.
+ */
+export function passedOnHeaders(ctx = currentContext()): Record<string, string> {
+  return ctx ? { [REQUEST_ID_HEADER]: ctx.requestId } : {};
 }
 
 /**
- * Gives each request an id (from `X-Request-Id` or new), a trace id (from `traceparent` or new)
- * and the caller's deadline (from `X-Request-Budget-Ms`); a request whose budget is already spent
- * is refused at once rather than worked on for nobody.
+ * Gives each request an id (from `X-Request-Id` or new) and the caller's deadline (from
+ * `X-Request-Budget-Ms`); a request whose budget is already spent is refused at once rather than
+ * worked on for nobody.
  */
 export const requestContext: RequestHandler = (req, res, next) => {
-  const incomingId = req.headers['x-request-id'];
+  const incomingId = req.headers[REQUEST_ID_HEADER];
   const requestId = typeof incomingId === 'string' && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
-  const trace = TRACEPARENT.exec(String(req.headers.traceparent ?? ''));
   const rawBudget = req.headers[BUDGET_HEADER];
   const budget = Number(rawBudget);
   // An empty or non-numeric header is as good as none (Number('') would be a spent budget).
@@ -42,7 +43,6 @@ export const requestContext: RequestHandler = (req, res, next) => {
   res.setHeader('X-Request-Id', requestId);
   const ctx: RequestContext = {
     requestId,
-    traceId: trace ? trace[1] : randomBytes(16).toString('hex'),
     deadline: hasBudget ? Date.now() + budget : undefined,
   };
   if (hasBudget && budget <= 0) {

@@ -7,6 +7,7 @@ import type { HttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
 import { applyMigrations } from './migrations';
 import { gracefulShutdown } from './shutdown';
+import { stopTracing, tracingState } from './tracing';
 
 export interface ServiceConfig extends BaseConfig {
   PORT: number;
@@ -43,6 +44,7 @@ export async function runService<C extends ServiceConfig, D extends Disconnectab
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger(`${def.name}-service`, config.LOG_LEVEL);
+  logger.info({ tracing: tracingState() }, tracingState().on ? 'tracing on' : 'tracing off');
   for (const key of ['ADMIN_TOKEN', 'SERVICE_TOKEN'] as const) {
     if (!config[key]) logger.warn(`${key} is not set: the operations it guards are open to anyone (refused in production)`);
   }
@@ -65,7 +67,7 @@ export async function runService<C extends ServiceConfig, D extends Disconnectab
     health: http.health,
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    resources: [async () => stop?.(), () => db.$disconnect(), async () => embedded?.stop()],
+    resources: [async () => stop?.(), () => db.$disconnect(), async () => embedded?.stop(), stopTracing],
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));

@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import { BUDGET_HEADER, outboundTraceparent } from 'service-platform';
+import { BUDGET_HEADER, passedOnHeaders } from 'service-platform';
 
 /**
  * A thin typed layer over axios, driven by the `paths` that openapi-typescript generates from a
@@ -50,7 +50,7 @@ export function typedClient<Paths extends object>(http: AxiosInstance) {
       data: args.body,
       signal: args.signal,
       timeout: Math.max(1, Math.floor(args.timeoutMs)),
-      headers: { traceparent: outboundTraceparent(), [BUDGET_HEADER]: String(Math.floor(args.timeoutMs)) },
+      headers: { ...passedOnHeaders(), [BUDGET_HEADER]: String(Math.floor(args.timeoutMs)) },
       validateStatus: () => true,
     });
     if (res.status >= 500) throw new DependencyHttpError(res.status);

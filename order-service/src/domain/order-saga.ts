@@ -1,4 +1,4 @@
-import type { Logger } from 'service-platform';
+import { inSpan, type Logger } from 'service-platform';
 import type { AccountClient } from '../clients/account-client';
 import type { Answer, RefusalProblem } from '../clients/answers';
 import type { CatalogClient } from '../clients/catalog-client';
@@ -29,6 +29,8 @@ export interface SagaHooks {
 export const NO_HOOKS: SagaHooks = { at: () => undefined };
 
 type Dependency = 'catalog' | 'account';
+/** The saga's steps, each a span `order.<step>` carrying the order id and how the step ended. */
+type StepName = 'reserve' | 'hold' | 'commit' | 'confirm' | 'capture' | 'release';
 type Step<T> = { ok: true; value: T } | { ok: false; refused: RefusalProblem; status: number } | { ok: false; unavailable: DependencyUnavailable };
 type End = { to: 'rejected' | 'failed'; reason: Reason };
 
@@ -86,14 +88,14 @@ export function orderSaga(deps: {
     const undo = new Compensations();
 
     await hooks.at('reserve', order.id, writer);
-    const reserved = await call('catalog', undo, () => catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline));
+    const reserved = await call('reserve', order.id, 'catalog', undo, () => catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline));
     if (!reserved.ok) return stop(order, endFor('catalog', reserved), undo, deadline, writer);
     if (!['held', 'confirmed'].includes(reserved.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('stock reservation') }, undo, deadline, writer);
     const priced = priceFromReservation(reserved.value);
 
     if (priced.totalCents > 0) {
       await hooks.at('hold', order.id, writer);
-      const held = await call('account', undo, () => account.hold(order.id, {
+      const held = await call('hold', order.id, 'account', undo, () => account.hold(order.id, {
         accountId: order.accountId, amountCents: priced.totalCents, currency: priced.currency, ttlSeconds: policy.holdTtlSeconds,
       }, deadline));
       if (!held.ok) return stop(order, endFor('account', held), undo, deadline, writer);
@@ -101,7 +103,7 @@ export function orderSaga(deps: {
     }
 
     await hooks.at('commit', order.id, writer);
-    const committing = await move(order.id, 'pending', 'committing', { priced, nextAttemptInSeconds: nextAttempt(writer) }, writer);
+    const committing = await step('commit', order.id, () => move(order.id, 'pending', 'committing', { priced, nextAttemptInSeconds: nextAttempt(writer) }, writer), moveOutcome);
     if (!committing) return overtaken(order.id);
     return fromCommitting(committing, deadline, writer);
   }
@@ -109,7 +111,7 @@ export function orderSaga(deps: {
   /** Steps 4–5, past the point of no return: only forward. Stock is confirmed before credit is captured. */
   async function fromCommitting(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
     await hooks.at('confirm', order.id, writer);
-    const confirmed = await call('catalog', null, () => catalog.confirm(order.id, deadline));
+    const confirmed = await call('confirm', order.id, 'catalog', null, () => catalog.confirm(order.id, deadline));
     if (!confirmed.ok && 'refused' in confirmed && confirmed.refused.code === 'reservation_expired') {
       // Nothing was sold, so nothing may be charged: the hold is released.
       const failed = await move(order.id, 'committing', 'failed', {
@@ -120,7 +122,7 @@ export function orderSaga(deps: {
     if (!confirmed.ok) return stayCommitting(order, 'confirm', confirmed);
 
     if ((order.totalCents ?? 0) > 0) {
-      const captured = await call('account', null, () => account.capture(order.id, deadline));
+      const captured = await call('capture', order.id, 'account', null, () => account.capture(order.id, deadline));
       if (!captured.ok && 'refused' in captured && captured.refused.code === 'hold_expired') {
         return needsAttention(order, 'committing', holdLapsed(captured.refused), writer);
       }
@@ -149,7 +151,7 @@ export function orderSaga(deps: {
 
   async function sendReleases(order: OrderRecord, owed: Dependency[], deadline: Deadline, writer: Writer): Promise<OrderRecord> {
     await hooks.at('release', order.id, writer);
-    const answers = await Promise.all(owed.map((d) => call(d, null, () => releases[d](order.id, deadline))));
+    const answers = await Promise.all(owed.map((d) => call('release', order.id, d, null, () => releases[d](order.id, deadline))));
     const forGood = answers.flatMap((a) => (!a.ok && 'refused' in a && a.status === FOR_GOOD ? [a.refused.code] : []));
     if (forGood.length > 0) return needsAttention(order, order.state, releaseRefused(order.reason, forGood), writer);
     if (answers.some((a) => !a.ok)) {
@@ -185,22 +187,38 @@ export function orderSaga(deps: {
       : { to: 'failed', reason: unexpectedRefusal(dependency, step.refused) };
   }
 
-  /** One call to a dependency, as data; `undo` learns whether the dependency may have acted. */
-  async function call<T>(dependency: Dependency, undo: Compensations | null, send: () => Promise<Answer<T>>): Promise<Step<T>> {
-    undo?.mayAct(dependency);
-    try {
-      const answer = await send();
-      if (answer.ok) return answer;
-      undo?.didNotAct(dependency); // a refusal changes nothing
-      return { ok: false, refused: answer.problem, status: answer.status };
-    } catch (err) {
-      if (!isDependencyUnavailable(err)) throw err;
-      if (!err.sent) undo?.didNotAct(dependency); // refused before anything was sent (open breaker, full bulkhead)
-      return { ok: false, unavailable: err };
-    }
+  /** One call to a dependency, as data, in its step's span; `undo` learns whether the dependency may have acted. */
+  function call<T>(name: StepName, orderId: string, dependency: Dependency, undo: Compensations | null, send: () => Promise<Answer<T>>): Promise<Step<T>> {
+    return step(name, orderId, async (): Promise<Step<T>> => {
+      undo?.mayAct(dependency);
+      try {
+        const answer = await send();
+        if (answer.ok) return answer;
+        undo?.didNotAct(dependency); // a refusal changes nothing
+        return { ok: false, refused: answer.problem, status: answer.status };
+      } catch (err) {
+        if (!isDependencyUnavailable(err)) throw err;
+        if (!err.sent) undo?.didNotAct(dependency); // refused before anything was sent (open breaker, full bulkhead)
+        return { ok: false, unavailable: err };
+      }
+    }, callOutcome, { 'order.dependency': dependency });
   }
 
   return { run };
 }
+
+/** A step as a span: `order.<name>`, with the order id and the step's outcome as attributes. */
+function step<T>(name: StepName, orderId: string, work: () => Promise<T>, outcome: (result: T) => string, attributes: Record<string, string> = {}): Promise<T> {
+  return inSpan(`order.${name}`, { 'order.id': orderId, 'order.step': name, ...attributes }, work, (result) => ({ 'order.step.outcome': outcome(result) }));
+}
+
+/** accepted, refused:<problem code>, or unavailable:<why> (breaker_open, bulkhead_full, failed, budget_exhausted). */
+function callOutcome(result: Step<unknown>): string {
+  if (result.ok) return 'accepted';
+  return 'refused' in result ? `refused:${result.refused.code}` : `unavailable:${result.unavailable.reason}`;
+}
+
+/** A compare-and-set: won (`moved`), or lost to another actor (`overtaken`). */
+const moveOutcome = (moved: OrderRecord | null): string => (moved ? 'moved' : 'overtaken');
 
 export type OrderSaga = ReturnType<typeof orderSaga>;

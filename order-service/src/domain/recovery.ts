@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'service-platform';
+import { inSpan, type Logger } from 'service-platform';
 import { Deadline } from '../clients/resilience/deadline';
 import type { OrderRecord, OrderRepository, Writer } from '../data/order-repository';
 import type { OrderSaga, SagaHooks } from './order-saga';
@@ -25,7 +25,12 @@ export interface RecoveryPolicy {
 export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger; hooks?: SagaHooks }) {
   const { orders, saga, policy, logger } = deps;
 
-  async function recover(order: OrderRecord, writer: Extract<Writer, { kind: 'lease' }>): Promise<boolean> {
+  /** One order, in a span of its own: the trace of its recovery holds the saga's steps it ran. */
+  const recover = (order: OrderRecord, writer: Extract<Writer, { kind: 'lease' }>): Promise<boolean> =>
+    inSpan('order.recover', { 'order.id': order.id, 'order.state': order.state }, () => recoverNow(order, writer),
+      (done) => ({ 'order.step.outcome': done ? 'finished' : 'deferred' }));
+
+  async function recoverNow(order: OrderRecord, writer: Extract<Writer, { kind: 'lease' }>): Promise<boolean> {
     await deps.hooks?.at('recover', order.id, writer);
     const after = await saga.run(order, Deadline.after(policy.budgetMs), writer);
     const done = !isUnfinished(after.state) && !after.releasesOwed;

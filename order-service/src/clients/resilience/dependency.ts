@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { spanEvent } from 'service-platform';
 import { Bulkhead } from './bulkhead';
 import type { Deadline } from './deadline';
 import { DependencyUnavailable } from './dependency-unavailable';
@@ -162,6 +163,7 @@ export class Dependency {
         return result;
       } catch (err) {
         if ((err as { code?: string }).code === 'EOPENBREAKER') {
+          spanEvent('breaker_open', { 'order.dependency': this.name });
           this.calls.inc({ dependency: this.name, outcome: 'rejected' });
           throw new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), sent);
         }

@@ -1,0 +1,4 @@
+// Imported first by main.ts: OpenTelemetry must patch http, express and pg before they are loaded.
+import { startTracing } from 'service-platform/src/tracing';
+
+startTracing('account-service');
