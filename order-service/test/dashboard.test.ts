@@ -78,3 +78,21 @@ describe('Order dashboard', () => {
     expect(account.ratesPerSecond.failure).toBe(0);
   });
 });
+
+describe('Order dashboard in development (no ADMIN_TOKEN)', () => {
+  let order: OrderUnderTest;
+  beforeAll(async () => {
+    isolateNetwork();
+    order = await startOrder({});
+  });
+  afterAll(async () => {
+    await order.close();
+    restoreNetwork();
+  });
+
+  test('when the data is read without a token, then it is served, as every admin operation is open there', async () => {
+    const res = await order.call('GET', '/dashboard/state');
+    expect(res.status).toBe(200);
+    expect(res.body.dependencies.map((d: { name: string }) => d.name)).toEqual(['catalog', 'account']);
+  });
+});
