@@ -57,7 +57,7 @@ describe('Order dashboard', () => {
     expect(before.headers.get('cache-control')).toBe('no-store');
     const confirmed = await order.placeOrder();
     expect(confirmed.status).toBe(201);
-    fakes.catalog.reserve = () => 'network-error';
+    fakes.catalog.reserve = () => [503, { code: 'down' }]; // a failure of Catalog's (a dropped connection would do too, but nock can surface it as unhandled)
     const failed = await order.placeOrder();
     expect(failed.status).toBe(503);
 
