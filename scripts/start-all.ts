@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   console.log([
     '',
     'Order placement reference: starting three services',
-    '  order    http://localhost:3000   Swagger UI: http://localhost:3000/docs',
+    '  order    http://localhost:3000   Swagger UI: http://localhost:3000/docs   dashboard: http://localhost:3000/dashboard',
     '  catalog  http://localhost:3001   Swagger UI: http://localhost:3001/docs',
     '  account  http://localhost:3002   Swagger UI: http://localhost:3002/docs',
     ...(identity?.banner ?? ['  customer authentication off (npm run start:auth turns it on)']),

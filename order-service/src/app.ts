@@ -7,11 +7,13 @@ import { dependencyHttp } from './clients/answers';
 import { catalogClient } from './clients/catalog-client';
 import { Dependency, type DependencyPolicy } from './clients/resilience/dependency';
 import type { OrderConfig } from './config/order-config';
+import { dashboardState } from './dashboard/dashboard-state';
 import type { OrderDb } from './data/order-db';
 import { type OrderRepository, orderRepository } from './data/order-repository';
 import { NO_HOOKS, orderSaga, type SagaHooks } from './domain/order-saga';
 import { placeOrderUseCase } from './domain/place-order';
 import { type RecoveryWorker, recoveryWorker } from './domain/recovery';
+import { dashboardPages, dashboardRoutes } from './routes/dashboard-routes';
 import { orderRoutes } from './routes/order-routes';
 
 export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/order.yaml');
@@ -28,6 +30,10 @@ function dependencyPolicy(config: OrderConfig): DependencyPolicy {
     maxConcurrent: config.BULKHEAD_MAX_CONCURRENT,
   };
 }
+
+/** The dashboard's outcomes per second are averaged over this window; it lists this many orders. */
+const DASHBOARD_RATE_WINDOW_MS = 10_000;
+const DASHBOARD_LAST_ORDERS = 20;
 
 export interface OrderApp extends HttpApp {
   recovery: RecoveryWorker;
@@ -85,6 +91,7 @@ export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: 
   routes.get('/dependencies', (_req, res) => {
     res.json({ items: dependencies.map((d) => d.snapshot()) });
   });
+  routes.use(dashboardRoutes(dashboardState({ dependencies, orders, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS })));
   const http = createHttpApp({
     service: 'order',
     logger,
@@ -97,6 +104,7 @@ export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: 
     bodyLimit: config.BODY_LIMIT,
     credentials: credentialsFrom(config, true),
     validateResponses: deps.validateResponses,
+    pages: dashboardPages(),
   });
   const recovery = recoveryWorker({
     orders, saga, logger, hooks,

@@ -22,6 +22,11 @@ export interface HttpAppOptions {
   metrics?: HttpMetrics;
   /** Who may call what: checked against each operation's `security`, before the body is read. */
   credentials: Credentials;
+  /**
+   * Pages for people (HTML and its static assets), served like /docs: outside the API document, so
+   * before authentication and validation. The data they show comes from documented operations.
+   */
+  pages?: Router;
 }
 
 export interface HttpApp {
@@ -57,6 +62,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
   const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
   app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
+  if (opts.pages) app.use(opts.pages);
   app.use(authenticate(opts.openapi, opts.credentials));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(OpenApiValidator.middleware({

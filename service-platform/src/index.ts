@@ -11,6 +11,7 @@ export * from './health';
 export * from './http-app';
 export * from './logger';
 export * from './metrics';
+export * from './migrate-command';
 export * from './migrations';
 export * from './openapi-document';
 export * from './pagination';

@@ -5,6 +5,7 @@ import { type BaseConfig, ConfigError, loadConfig } from './config';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import type { HttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
+import { migrateCommand } from './migrate-command';
 import { applyMigrations } from './migrations';
 import { gracefulShutdown } from './shutdown';
 import { stopTracing, tracingState } from './tracing';
@@ -33,8 +34,14 @@ export interface ServiceDefinition<C extends ServiceConfig, D extends Disconnect
 /**
  * Start-up common to every service: config (fail fast), database (DATABASE_URL, or an embedded
  * PostgreSQL under DATA_DIR), migrations, demo data, HTTP, and graceful shutdown on SIGTERM/SIGINT.
+ * With the argument `migrate` (the image's entry point + `migrate`), it only migrates and exits.
  */
-export async function runService<C extends ServiceConfig, D extends Disconnectable>(def: ServiceDefinition<C, D>): Promise<void> {
+export async function runService<C extends ServiceConfig, D extends Disconnectable>(def: ServiceDefinition<C, D>, argv = process.argv.slice(2)): Promise<void> {
+  if (argv[0] === 'migrate') process.exit(await migrateCommand(def));
+  if (argv.length > 0) {
+    process.stderr.write(`${def.name}-service: unknown arguments "${argv.join(' ')}" (none serves; "migrate" migrates and exits)\n`);
+    process.exit(64); // EX_USAGE
+  }
   let config: C;
   try {
     config = loadConfig(def.configSchema, process.env, { customerAuth: def.customerAuth });

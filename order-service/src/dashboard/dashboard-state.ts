@@ -1,0 +1,53 @@
+import type { Counter, Registry } from 'prom-client';
+import type { Dependency, DependencySnapshot } from '../clients/resilience/dependency';
+import type { OrderRecord, OrderRepository } from '../data/order-repository';
+import { OUTCOMES, type Outcome, OutcomeRates, type OutcomeRatesPerSecond, type OutcomeTotals } from './outcome-rates';
+
+/** The counter every Dependency increments once per call outcome (see dependency.ts). */
+const CALLS_METRIC = 'order_dependency_calls_total';
+
+export interface DependencyActivity {
+  name: string;
+  state: DependencySnapshot['state'];
+  nextAttemptAt: string | null;
+  inFlight: number;
+  maxConcurrent: number;
+  ratesPerSecond: OutcomeRatesPerSecond;
+}
+
+export interface DashboardState {
+  at: Date;
+  rateWindowSeconds: number;
+  dependencies: DependencyActivity[];
+  orders: OrderRecord[];
+}
+
+async function callTotals(registry: Registry, names: string[]): Promise<OutcomeTotals> {
+  const totals: OutcomeTotals = Object.fromEntries(names.map((n) => [n, Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>]));
+  const counter = registry.getSingleMetric(CALLS_METRIC) as Counter<'dependency' | 'outcome'> | undefined;
+  for (const { labels, value } of (await counter?.get())?.values ?? []) {
+    const perOutcome = totals[String(labels.dependency)];
+    if (perOutcome && (OUTCOMES as readonly string[]).includes(String(labels.outcome))) perOutcome[labels.outcome as Outcome] = value;
+  }
+  return totals;
+}
+
+/**
+ * What the dashboard shows, read fresh on every poll: each breaker as it stands, its bulkhead,
+ * its call outcomes per second over the last `rateWindowMs`, and the newest orders.
+ */
+export function dashboardState(deps: { dependencies: Dependency[]; orders: OrderRepository; registry: Registry; rateWindowMs: number; lastOrders: number }) {
+  const rates = new OutcomeRates(deps.rateWindowMs);
+  return async (now = new Date()): Promise<DashboardState> => {
+    const [totals, page] = await Promise.all([
+      callTotals(deps.registry, deps.dependencies.map((d) => d.name)),
+      deps.orders.list({}, deps.lastOrders),
+    ]);
+    const perSecond = rates.sample(now.getTime(), totals);
+    const dependencies = deps.dependencies.map((d) => {
+      const s = d.snapshot();
+      return { name: s.name, state: s.state, nextAttemptAt: s.nextAttemptAt, inFlight: s.inFlight, maxConcurrent: s.maxConcurrent, ratesPerSecond: perSecond[s.name]! };
+    });
+    return { at: now, rateWindowSeconds: deps.rateWindowMs / 1000, dependencies, orders: page.items };
+  };
+}
