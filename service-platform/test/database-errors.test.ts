@@ -17,6 +17,7 @@ describe('databaseProblem', () => {
     ['pg: ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' })],
     ['pg-pool: connect timeout', new Error('timeout exceeded when trying to connect')],
     ['pg: connection terminated', new Error('Connection terminated unexpectedly')],
+    ['pg: no connection within connectionTimeoutMillis (what Prisma rethrows as is)', new Error('Connection terminated due to connection timeout')],
   ])('when the driver reports %s, then it is 503 database_unavailable with Retry-After', (_what, err) => {
     const problem = databaseProblem(err);
     expect(problem).toMatchObject({ status: 503, code: 'database_unavailable', headers: { 'Retry-After': expect.stringMatching(/^[1-9]\d*$/) } });
