@@ -113,7 +113,7 @@ export function installFakes() {
     scope.intercept(pattern, method.toUpperCase()).reply(function (uri, body, callback) {
       const id = decodeURIComponent(pattern.exec(uri)![1]);
       calls.push({ method: method.toUpperCase(), path: uri, body, headers: this.req.headers });
-      void Promise.resolve(behaviours[name](id, body)).then((r) => {
+      const answer = (r: Reply) => {
         // A dropped connection: the request is destroyed (passing an error to the reply callback can
         // surface as an unhandled socket error in nock's interceptor instead).
         if (r === 'network-error') return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
@@ -121,7 +121,11 @@ export function installFakes() {
         const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
         if (Array.isArray(r)) send();
         else setTimeout(send, r.delayMs);
-      });
+      };
+      const r = behaviours[name](id, body);
+      // Answered at once unless the behaviour holds the call (a barrier): a drop must stay synchronous.
+      if (r instanceof Promise) void r.then(answer);
+      else answer(r);
     }).persist();
   const c = nock(CATALOG_URL);
   route(c, 'put', /^\/reservations\/([^/]+)$/, catalog, 'reserve');

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { Deadline } from '../src/clients/resilience/deadline';
 import { Dependency, FAIR_ATTEMPT_MS, MIN_USEFUL_BUDGET_MS } from '../src/clients/resilience/dependency';
 import { DependencyHttpError } from '../src/clients/typed-http';
-import { installFakes, problem, type Fakes } from './fake-dependencies';
+import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
 
 const BREAKER = { BREAKER_VOLUME_THRESHOLD: '4', BREAKER_ERROR_THRESHOLD_PERCENT: '50', BREAKER_RESET_MS: '1000', RETRY_MAX_ATTEMPTS: '1' };
@@ -32,16 +32,14 @@ describe('POST /orders when a dependency fails', () => {
     for (let i = 0; i < 4; i++) expect((await order.placeOrder()).status).toBe(503);
     expect(await dependency('catalog')).toMatchObject({ state: 'open', nextAttemptAt: expect.any(String) });
     const before = fakes.callsTo('PUT', /\/reservations\//).length;
-    const started = Date.now();
-    const res = await order.placeOrder();
-    expect(Date.now() - started).toBeLessThan(200);
+    const res = await order.placeOrder(); // how fast this is, the benchmark measures
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'catalog', orderId: expect.any(String) });
     expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(before);
     expect(await order.call('GET', `/orders/${res.body.orderId}`)).toMatchObject({ body: { status: 'failed' } });
-    // Refused before anything was sent: nothing to release, in either service.
-    await new Promise((r) => setTimeout(r, 100));
+    // Refused before anything was sent: nothing is owed, so no release will ever be sent, in either service.
+    expect(await order.sql('SELECT releases_owed FROM orders WHERE id = $1', [res.body.orderId])).toEqual([{ releases_owed: false }]);
     expect(fakes.calls.filter((c) => c.path.includes(res.body.orderId))).toHaveLength(0);
   });
 
@@ -57,8 +55,7 @@ describe('POST /orders when a dependency fails', () => {
     fakes.catalog.reserve = () => [503, { code: 'down' }];
     for (let i = 0; i < 4; i++) await order.placeOrder();
     expect((await dependency('catalog')).state).toBe('open');
-    await new Promise((r) => setTimeout(r, 1_050));
-    expect((await dependency('catalog')).state).toBe('half-open');
+    await waitForAsync(async () => (await dependency('catalog')).state === 'half-open'); // BREAKER_RESET_MS later
     Object.assign(fakes.catalog, installFakesCatalogHappy());
     expect((await order.placeOrder()).status).toBe(201);
     expect((await dependency('catalog')).state).toBe('closed');
@@ -98,7 +95,7 @@ describe('POST /orders when a dependency fails', () => {
     const took = Date.now() - started;
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'account' });
-    expect(took).toBeLessThanOrEqual(400 + 200); // budget + a tolerance that holds on a loaded two-core machine
+    expect(took).toBeLessThanOrEqual(400 + 1_000); // the budget, with room for a loaded machine; waiting for Account would take 3 s
     await waitFor(() => fakes.callsTo('POST', new RegExp(`/reservations/${res.body.orderId}/release$`)).length === 1);
     await waitFor(() => fakes.callsTo('POST', new RegExp(`/holds/${res.body.orderId}/release$`)).length === 1);
     expect(fakes.callsTo('POST', /\/confirm$|\/capture$/)).toHaveLength(0);
@@ -108,15 +105,19 @@ describe('POST /orders when a dependency fails', () => {
   test('when the bulkhead is full, then the next order is refused at once with 503', async () => {
     order = await startOrder({ BULKHEAD_MAX_CONCURRENT: '1', ORDER_REQUEST_BUDGET_MS: '2000' });
     const happy = fakes.catalog.reserve;
-    fakes.catalog.reserve = (id, body) => ({ delayMs: 500, reply: happy(id, body) as [number, unknown] });
+    const held = barrier(); // the first reservation stays in flight until the refusal is in
+    fakes.catalog.reserve = async (id, body) => {
+      await held.wait();
+      return happy(id, body);
+    };
     const slow = order.placeOrder();
-    await waitFor(() => fakes.callsTo('PUT', /\/reservations\//).length === 1);
-    const started = Date.now();
+    await held.reached;
     const refused = await order.placeOrder();
-    expect(Date.now() - started).toBeLessThan(200);
+    held.open();
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'catalog' });
     expect(refused.body.detail).toMatch(/in flight/);
+    expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(1); // refused without a call
     expect((await slow).status).toBe(201);
   });
 
@@ -190,6 +191,14 @@ describe('What a dependency\'s breaker counts', () => {
 
 function installFakesCatalogHappy() {
   return installFakes().catalog;
+}
+
+async function waitForAsync(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
