@@ -78,7 +78,12 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     expect(placed.status).toBe(201);
     const orderId: string = placed.body.id;
 
-    const trace = await traceOf(orderId, [...SAGA_STEPS, 'catalog-service:PUT', 'account-service:PUT', 'catalog-service:prisma:client:operation', 'account-service:prisma:client:operation']);
+    // Every span the checks below look at, awaited: batches from three processes arrive in any order
+    // (Order's own POST /orders ends, and is exported, after its children).
+    const trace = await traceOf(orderId, [
+      'order-service:POST /orders', ...SAGA_STEPS, 'catalog-service:PUT', 'account-service:PUT', 'catalog-service:POST', 'account-service:POST',
+      'catalog-service:prisma:client:operation', 'account-service:prisma:client:operation',
+    ]);
     const byId = new Map(trace.map((sp) => [sp.spanId, sp]));
 
     // One trace: every span that names the order is in it, and it starts at Order's POST /orders.
