@@ -16,7 +16,11 @@ const env = (name: string): string => {
   return value;
 };
 
-const client = (baseURL: string) => axios.create({ baseURL, httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }) });
+// The services run with credentials in the benchmark: the bare flow sends the service token too.
+const client = (baseURL: string) => axios.create({
+  baseURL, httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  headers: process.env.SERVICE_TOKEN ? { authorization: `Bearer ${process.env.SERVICE_TOKEN}` } : {},
+});
 const catalog = client(env('CATALOG_URL'));
 const account = client(env('ACCOUNT_URL'));
 const pool = new Pool({ connectionString: env('DATABASE_URL'), max: Number(process.env.DB_POOL_SIZE ?? 20) });

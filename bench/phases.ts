@@ -118,11 +118,11 @@ export async function resilience(ctx: Context): Promise<BenchResults['resilience
   const { catalog, account } = ctx.system;
   ctx.log('resilience layer: Order\'s clients vs bare axios (3 × 2.5 s rounds each, alternated)');
   const pick = { sku: () => pickFrom(ctx.side.items)().sku, account: () => pickFrom(ctx.side.accounts)().id };
-  const clientLayer = await clientLayerCost(catalog.url, account.url, pick, CONNECTIONS, 3, 2_500);
+  const clientLayer = await clientLayerCost(catalog.url, account.url, ctx.system.auth.serviceToken, pick, CONNECTIONS, 3, 2_500);
   const name = `bench_bare_${process.pid}`;
   ctx.scratch.push(name);
   const bare = await startBareOrder({
-    PORT: String(await freePort()), CATALOG_URL: catalog.url, ACCOUNT_URL: account.url, DB_POOL_SIZE: '20',
+    PORT: String(await freePort()), CATALOG_URL: catalog.url, ACCOUNT_URL: account.url, DB_POOL_SIZE: '20', SERVICE_TOKEN: ctx.system.auth.serviceToken,
     DATABASE_URL: await scratchDatabase(ctx.serverUrl, name),
   });
   ctx.cleanups.push(bare.stop);

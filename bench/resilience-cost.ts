@@ -29,10 +29,10 @@ export interface Pick {
 
 type Flow = (id: string, sku: string, accountId: string) => Promise<void>;
 
-function layered(catalogUrl: string, accountUrl: string) {
+function layered(catalogUrl: string, accountUrl: string, serviceToken: string) {
   const registry = new Registry();
-  const catalog = catalogClient(dependencyHttp(catalogUrl, undefined, POLICY.maxConcurrent), new Dependency('catalog', POLICY, registry));
-  const account = accountClient(dependencyHttp(accountUrl, undefined, POLICY.maxConcurrent), new Dependency('account', POLICY, registry));
+  const catalog = catalogClient(dependencyHttp(catalogUrl, serviceToken, POLICY.maxConcurrent), new Dependency('catalog', POLICY, registry));
+  const account = accountClient(dependencyHttp(accountUrl, serviceToken, POLICY.maxConcurrent), new Dependency('account', POLICY, registry));
   const flow: Flow = async (id, sku, accountId) => {
     const deadline = Deadline.after(BUDGET_MS);
     const reserved = await catalog.reserve(id, [{ sku, quantity: 1 }], 60, deadline);
@@ -46,9 +46,9 @@ function layered(catalogUrl: string, accountUrl: string) {
   return { flow, shutdown: () => [catalog, account].forEach((c) => c.dependency.shutdown()) };
 }
 
-function bare(catalogUrl: string, accountUrl: string): Flow {
-  const catalog: AxiosInstance = dependencyHttp(catalogUrl, undefined, POLICY.maxConcurrent);
-  const account: AxiosInstance = dependencyHttp(accountUrl, undefined, POLICY.maxConcurrent);
+function bare(catalogUrl: string, accountUrl: string, serviceToken: string): Flow {
+  const catalog: AxiosInstance = dependencyHttp(catalogUrl, serviceToken, POLICY.maxConcurrent);
+  const account: AxiosInstance = dependencyHttp(accountUrl, serviceToken, POLICY.maxConcurrent);
   return async (id, sku, accountId) => {
     const { totalCents, currency } = (await catalog.put(`/reservations/${id}`, { lines: [{ sku, quantity: 1 }], ttlSeconds: 60 })).data;
     await account.put(`/holds/${id}`, { accountId, amountCents: totalCents, currency, ttlSeconds: 120 });
@@ -79,9 +79,9 @@ async function drive(flow: Flow, pick: Pick, concurrency: number, ms: number): P
 }
 
 /** Alternates layered and bare rounds; flows per second of each, summed over its rounds. */
-export async function clientLayerCost(catalogUrl: string, accountUrl: string, pick: Pick, concurrency: number, rounds: number, roundMs: number) {
-  const withLayer = layered(catalogUrl, accountUrl);
-  const without = bare(catalogUrl, accountUrl);
+export async function clientLayerCost(catalogUrl: string, accountUrl: string, serviceToken: string, pick: Pick, concurrency: number, rounds: number, roundMs: number) {
+  const withLayer = layered(catalogUrl, accountUrl, serviceToken);
+  const without = bare(catalogUrl, accountUrl, serviceToken);
   const total = { layered: { flows: 0, failures: 0, seconds: 0, cpuMs: 0 }, bare: { flows: 0, failures: 0, seconds: 0, cpuMs: 0 } };
   try {
     await drive(without, pick, concurrency, 1_500); // warm both paths (sockets, JIT)
