@@ -116,7 +116,12 @@ export function installFakes() {
       const answer = (r: Reply) => {
         // A dropped connection: the request is destroyed (passing an error to the reply callback can
         // surface as an unhandled socket error in nock's interceptor instead).
-        if (r === 'network-error') return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        if (r === 'network-error') {
+          // The client sees the error on its request; the mock socket's own copy of it has no
+          // listener and would otherwise surface as an unhandled error, now and then.
+          this.req.socket?.on('error', () => undefined);
+          return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        }
         const [status, json] = Array.isArray(r) ? r : r.reply;
         const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
         if (Array.isArray(r)) send();
