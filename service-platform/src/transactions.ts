@@ -78,5 +78,29 @@ export async function inTransaction<Tx extends SqlRunner, R>(
   }
 }
 
+/**
+ * Runs one statement that is a whole all-or-nothing change (a commitment step written as a SQL
+ * function: one round trip and one commit instead of an interactive transaction). `run` gets the
+ * milliseconds its lock waits may take, from what is left of the request's budget with the same
+ * margin as `inTransaction` (the function sets them as `lock_timeout`); out of budget, or a lock wait
+ * cut short → BudgetExhausted (503). A deadlock or serialization failure runs it again.
+ */
+export async function inOneStatement<R>(run: (lockTimeoutMs: number) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
+  const { maxAttempts, timeoutMs } = { ...DEFAULTS, ...options };
+  const deadline = currentContext()?.deadline;
+  for (let attempt = 1; ; attempt++) {
+    const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    if (remaining !== undefined && remaining <= 0) throw new BudgetExhausted();
+    const ms = remaining === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(remaining - Math.min(100, remaining / 3), timeoutMs)));
+    try {
+      return await run(ms);
+    } catch (err) {
+      if (isBudgetTimeout(err)) throw new BudgetExhausted();
+      if (!isRetryableConflict(err) || attempt >= maxAttempts) throw err;
+      await pause(Math.random() * 10 * attempt);
+    }
+  }
+}
+
 /** Prisma's P2028: the transaction could not start in maxWait, or its client-side timeout closed it. */
 const isTransactionApiError = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2028';

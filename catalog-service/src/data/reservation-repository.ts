@@ -1,4 +1,4 @@
-import { commitmentKit, effectiveStatus, type SqlRunner, type Taken } from 'service-platform';
+import { type ClaimOutcome, commitmentKit, effectiveStatus, inOneStatement, replayOf, type SqlRunner } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
 import type { CatalogDb } from './catalog-db';
 
@@ -70,27 +70,20 @@ async function returnStock(tx: Tx, reservationIds: string[]): Promise<void> {
      WHERE i.sku = back.sku`;
 }
 
-/** Locks the items (in sku order), prices the lines, takes the stock and writes the lines. */
-function takeStock<Refusal>(id: string, skus: string[], quantities: number[], price: (locked: LockedItem[]) => Priced<Refusal>) {
-  return async (tx: Tx): Promise<Taken<Refusal>> => {
-    const locked = await tx.$queryRaw<LockedItem[]>`
-      SELECT sku, stock, price_cents AS "priceCents", currency FROM items
-       WHERE sku = ANY(${skus}::varchar[]) ORDER BY sku FOR UPDATE`;
-    const priced = price(locked);
-    if (!priced.ok) return { ok: false, refusal: priced.refusal };
-    const taken = await tx.$executeRaw`
-      UPDATE items i SET stock = i.stock - want.quantity, updated_at = now()
-        FROM unnest(${skus}::varchar[], ${quantities}::int[]) AS want(sku, quantity)
-       WHERE i.sku = want.sku AND i.stock >= want.quantity`;
-    if (taken !== skus.length) throw new Error(`stock changed under a row lock (${taken}/${skus.length})`);
-    await tx.$executeRaw`
-      INSERT INTO reservation_lines (reservation_id, sku, quantity, unit_price_cents)
-      SELECT ${id}, l.sku, l.quantity, l.price
-        FROM unnest(${priced.lines.map((l) => l.sku)}::varchar[], ${priced.lines.map((l) => l.quantity)}::int[],
-                    ${priced.lines.map((l) => l.unitPriceCents)}::int[]) AS l(sku, quantity, price)`;
-    await tx.$executeRaw`UPDATE reservations SET currency = ${priced.currency}, total_cents = ${priced.totalCents} WHERE id = ${id}`;
-    return { ok: true };
-  };
+/** A reservation as `reservation_json` (the migration's SQL) writes it. */
+type ReservationJson = Omit<ReservationRecord, 'expiresAt'> & { expiresAt: string };
+const fromJson = (r: ReservationJson): ReservationRecord => ({ ...r, expiresAt: new Date(r.expiresAt) });
+
+/** What `reserve_stock` answers (see its migration). */
+type ReserveAnswer =
+  | { outcome: 'created' | 'existing'; record: ReservationJson }
+  | { outcome: 'refused'; items: LockedItem[] };
+
+/** One SQL function call answers a value in its only column. */
+async function call<T>(db: SqlRunner, sql: string, ...values: unknown[]): Promise<T> {
+  const rows = await db.$queryRawUnsafe<Array<{ answer: T | string }>>(sql, ...values);
+  const answer = rows[0].answer;
+  return (typeof answer === 'string' ? JSON.parse(answer) : answer) as T;
 }
 
 export function reservationRepository(db: CatalogDb) {
@@ -99,15 +92,34 @@ export function reservationRepository(db: CatalogDb) {
     find: (id: string) => readRecord(db, id),
 
     /**
-     * Claims the id and takes the stock of every line, or none, in one transaction (see the kit).
-     * `price` decides, under the item row locks, whether the items take the lines.
+     * Claims the id and takes the stock of every line, or none, in one call of `reserve_stock` (its
+     * migration): one round trip, one commit. On a refusal `price` says why, from the items as the
+     * function locked them (its conditions and `price`'s are the same ones).
      */
-    create: <Refusal>(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[],
-      price: (locked: LockedItem[]) => Priced<Refusal>) =>
-      kit.claim(id, requestHash, ttlSeconds, takeStock(id, skus, quantities, price)),
+    async create<Refusal>(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[],
+      price: (locked: LockedItem[]) => Priced<Refusal>): Promise<ClaimOutcome<ReservationRecord, Refusal>> {
+      const answer = await inOneStatement((lockMs) => call<ReserveAnswer>(db,
+        'SELECT reserve_stock($1, $2, $3::int, $4::varchar[], $5::int[], $6::int) AS answer', id, requestHash, ttlSeconds, skus, quantities, lockMs));
+      switch (answer.outcome) {
+        case 'created': return { kind: 'created', record: fromJson(answer.record) };
+        case 'existing': return replayOf(fromJson(answer.record), requestHash);
+        case 'refused': {
+          const priced = price(answer.items);
+          if (priced.ok) throw new Error(`reserve_stock refused what the items take (${id})`); // the SQL and `price` disagree: a bug
+          return { kind: 'refused', refusal: priced.refusal };
+        }
+      }
+    },
 
-    /** held (and not past expiry) → confirmed; exactly one of confirm, release and expiry wins. */
-    confirm: (id: string): Promise<boolean> => kit.settle(id),
+    /**
+     * held (and not past expiry) → confirmed, in one call; exactly one of confirm, release and expiry
+     * wins. Whether this call confirmed it, and the reservation as it now stands (null: unknown id).
+     */
+    confirm: async (id: string): Promise<{ confirmed: boolean; record: ReservationRecord | null }> => {
+      const answer = await inOneStatement((lockMs) => call<{ confirmed: boolean; record: ReservationJson | null }>(db,
+        'SELECT confirm_reservation($1, $2::int) AS answer', id, lockMs));
+      return { confirmed: answer.confirmed, record: answer.record && fromJson(answer.record) };
+    },
 
     /** held → released with its stock back; an unknown id is closed. The status it had, or null. */
     release: (id: string) => kit.release(id) as Promise<ReservationStatus | null>,

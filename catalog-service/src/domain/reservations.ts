@@ -97,8 +97,7 @@ export function reservationService(repo: ReservationRepository, ttl: TtlPolicy) 
 
     /** Idempotent: confirming a confirmed reservation answers it again. */
     async confirm(id: string): Promise<Reservation> {
-      const confirmed = await repo.confirm(id);
-      const record = await repo.find(id);
+      const { confirmed, record } = await repo.confirm(id);
       if (!record || (record.requestHash === null && record.status !== 'released')) throw new UnknownReservation(id);
       if (!confirmed && record.status !== 'confirmed') throw new ReservationExpired(id, record.status);
       return toReservation(record);
