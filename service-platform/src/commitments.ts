@@ -8,6 +8,13 @@ import { inTransaction, rollbackWith, type SqlRunner, type TransactionRunner } f
  *
  * Lock order: the commitment row first, then the resource rows in key order (`giveBack` and the
  * service's `take` must lock them ORDER BY key). Sweeps skip commitment rows others hold.
+ *
+ * Catalog and Account run their claim and settle on the hot path as SQL functions of their own
+ * (`reserve_stock`, `place_hold`, …: one round trip and one commit instead of an interactive
+ * transaction), keeping this row protocol exactly: INSERT … ON CONFLICT DO NOTHING of a 'held'
+ * row, the resource taken after it, a refusal leaving no row. `claim` and `settle` here are the
+ * same protocol in TypeScript, for a service whose `take` is not one statement, and what the
+ * kit's own tests race releases against.
  */
 export interface CommitmentTable<Tx extends SqlRunner> {
   /** The table of commitments: id, status, request_hash, expires_at, updated_at. */

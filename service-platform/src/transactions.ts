@@ -102,5 +102,12 @@ export async function inOneStatement<R>(run: (lockTimeoutMs: number) => Promise<
   }
 }
 
+/** Calls a SQL function that answers one JSON value (`SELECT f(…)`), parsed whichever way the driver hands it over. */
+export async function callJsonFunction<T>(db: SqlRunner, sql: string, ...values: unknown[]): Promise<T> {
+  const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(`${sql} AS answer`, ...values);
+  const answer = rows[0].answer;
+  return (typeof answer === 'string' ? JSON.parse(answer) : answer) as T;
+}
+
 /** Prisma's P2028: the transaction could not start in maxWait, or its client-side timeout closed it. */
 const isTransactionApiError = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2028';

@@ -1,4 +1,4 @@
-import { commitmentKit, effectiveStatus, type SqlRunner, type Taken } from 'service-platform';
+import { callJsonFunction, type ClaimOutcome, commitmentKit, effectiveStatus, inOneStatement, replayOf, type SqlRunner } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
 import type { AccountDb } from './account-db';
 import type { AccountRecord } from './account-repository';
@@ -52,42 +52,42 @@ async function returnCredit(tx: Tx, holdIds: string[]): Promise<void> {
      WHERE a.id = back.account_id`;
 }
 
-/** Takes the credit with one conditional UPDATE (one account row: no lock order to keep); else why not. */
-function takeCredit(id: string, request: HoldRequest) {
-  return async (tx: Tx): Promise<Taken<HoldRefusal>> => {
-    const taken = await tx.$executeRaw`
-      UPDATE accounts SET held_cents = held_cents + ${request.amountCents}, updated_at = now()
-       WHERE id = ${request.accountId} AND currency = ${request.currency}
-         AND credit_limit_cents - held_cents - used_cents >= ${request.amountCents}`;
-    if (taken === 0) {
-      const account = await tx.account.findUnique({ where: { id: request.accountId } });
-      return { ok: false, refusal: { account } };
-    }
-    // The account is attached only once its credit is taken: an unknown account is a refusal, not a foreign-key error.
-    await tx.$executeRaw`UPDATE holds SET account_id = ${request.accountId} WHERE id = ${id}`;
-    return { ok: true };
-  };
-}
+/** A hold as `hold_json` (the migration's SQL) writes it. */
+type HoldJson = Omit<HoldRecord, 'expiresAt'> & { expiresAt: string };
+const fromJson = (h: HoldJson): HoldRecord => ({ ...h, expiresAt: new Date(h.expiresAt) });
 
-/** Moves a captured hold's amount from held to used credit. */
-async function useCredit(tx: Tx, id: string): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE accounts a SET held_cents = a.held_cents - h.amount_cents, used_cents = a.used_cents + h.amount_cents,
-           updated_at = now()
-      FROM holds h WHERE h.id = ${id} AND a.id = h.account_id`;
-}
+/** What `place_hold` answers (see its migration). */
+type HoldAnswer = { outcome: 'created' | 'existing'; record: HoldJson } | { outcome: 'refused'; account: AccountRecord | null };
 
 export function holdRepository(db: AccountDb) {
   const kit = commitmentKit<Tx, HoldRecord>(db, { table: 'holds', settled: 'captured', giveBack: returnCredit }, readHold);
   return {
     find: (id: string) => readHold(db, id),
 
-    /** Claims the id and takes the credit, in one transaction (see the kit); a refusal rolls the claim back. */
-    create: (id: string, requestHash: string, ttlSeconds: number, request: HoldRequest) =>
-      kit.claim(id, requestHash, ttlSeconds, takeCredit(id, request), { amount_cents: request.amountCents, currency: request.currency }),
+    /**
+     * Claims the id and takes the credit in one call of `place_hold` (its migration): one round trip,
+     * one commit. A refusal changes nothing and carries the account as it stood under its lock.
+     */
+    async create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest): Promise<ClaimOutcome<HoldRecord, HoldRefusal>> {
+      const answer = await inOneStatement((lockMs) => callJsonFunction<HoldAnswer>(db,
+        'SELECT place_hold($1, $2, $3::int, $4, $5::int, $6, $7::int) ',
+        id, requestHash, ttlSeconds, request.accountId, request.amountCents, request.currency, lockMs));
+      switch (answer.outcome) {
+        case 'created': return { kind: 'created', record: fromJson(answer.record) };
+        case 'existing': return replayOf(fromJson(answer.record), requestHash);
+        case 'refused': return { kind: 'refused', refusal: { account: answer.account } };
+      }
+    },
 
-    /** held (and not past expiry) → captured, its amount moved from held to used credit. */
-    capture: (id: string): Promise<boolean> => kit.settle(id, useCredit),
+    /**
+     * held (and not past expiry) → captured, its amount moved from held to used credit, in one call.
+     * Whether this call captured it, and the hold as it now stands (null: unknown id).
+     */
+    capture: async (id: string): Promise<{ captured: boolean; record: HoldRecord | null }> => {
+      const answer = await inOneStatement((lockMs) => callJsonFunction<{ captured: boolean; record: HoldJson | null }>(db,
+        'SELECT capture_hold($1, $2::int) ', id, lockMs));
+      return { captured: answer.captured, record: answer.record && fromJson(answer.record) };
+    },
 
     /** held → released with its credit back; an unknown id is closed. The status it had, or null. */
     release: (id: string) => kit.release(id) as Promise<HoldStatus | null>,

@@ -75,8 +75,7 @@ export function holdService(repo: HoldRepository, ttl: TtlPolicy) {
 
     /** Idempotent: capturing a captured hold answers it again. Released or expired ones never are. */
     async capture(id: string): Promise<Hold> {
-      const captured = await repo.capture(id);
-      const record = await repo.find(id);
+      const { captured, record } = await repo.capture(id);
       if (!record) throw new UnknownHold(id);
       if (!captured && record.status !== 'captured') throw new HoldExpired(id, record.status);
       return toHold(record);

@@ -1,4 +1,4 @@
-import { type ClaimOutcome, commitmentKit, effectiveStatus, inOneStatement, replayOf, type SqlRunner } from 'service-platform';
+import { callJsonFunction, type ClaimOutcome, commitmentKit, effectiveStatus, inOneStatement, replayOf, type SqlRunner } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
 import type { CatalogDb } from './catalog-db';
 
@@ -79,13 +79,6 @@ type ReserveAnswer =
   | { outcome: 'created' | 'existing'; record: ReservationJson }
   | { outcome: 'refused'; items: LockedItem[] };
 
-/** One SQL function call answers a value in its only column. */
-async function call<T>(db: SqlRunner, sql: string, ...values: unknown[]): Promise<T> {
-  const rows = await db.$queryRawUnsafe<Array<{ answer: T | string }>>(sql, ...values);
-  const answer = rows[0].answer;
-  return (typeof answer === 'string' ? JSON.parse(answer) : answer) as T;
-}
-
 export function reservationRepository(db: CatalogDb) {
   const kit = commitmentKit<Tx, ReservationRecord>(db, { table: 'reservations', settled: 'confirmed', giveBack: returnStock }, readRecord);
   return {
@@ -98,8 +91,8 @@ export function reservationRepository(db: CatalogDb) {
      */
     async create<Refusal>(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[],
       price: (locked: LockedItem[]) => Priced<Refusal>): Promise<ClaimOutcome<ReservationRecord, Refusal>> {
-      const answer = await inOneStatement((lockMs) => call<ReserveAnswer>(db,
-        'SELECT reserve_stock($1, $2, $3::int, $4::varchar[], $5::int[], $6::int) AS answer', id, requestHash, ttlSeconds, skus, quantities, lockMs));
+      const answer = await inOneStatement((lockMs) => callJsonFunction<ReserveAnswer>(db,
+        'SELECT reserve_stock($1, $2, $3::int, $4::varchar[], $5::int[], $6::int) ', id, requestHash, ttlSeconds, skus, quantities, lockMs));
       switch (answer.outcome) {
         case 'created': return { kind: 'created', record: fromJson(answer.record) };
         case 'existing': return replayOf(fromJson(answer.record), requestHash);
@@ -116,8 +109,8 @@ export function reservationRepository(db: CatalogDb) {
      * wins. Whether this call confirmed it, and the reservation as it now stands (null: unknown id).
      */
     confirm: async (id: string): Promise<{ confirmed: boolean; record: ReservationRecord | null }> => {
-      const answer = await inOneStatement((lockMs) => call<{ confirmed: boolean; record: ReservationJson | null }>(db,
-        'SELECT confirm_reservation($1, $2::int) AS answer', id, lockMs));
+      const answer = await inOneStatement((lockMs) => callJsonFunction<{ confirmed: boolean; record: ReservationJson | null }>(db,
+        'SELECT confirm_reservation($1, $2::int) ', id, lockMs));
       return { confirmed: answer.confirmed, record: answer.record && fromJson(answer.record) };
     },
 
