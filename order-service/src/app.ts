@@ -84,6 +84,8 @@ export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: 
     answerReserveMs: 2 * config.ORDER_DB_TIMEOUT_MS,
     keyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS,
     graceSeconds: config.RECOVERY_GRACE_SECONDS,
+    // Every order needs Catalog; Account too unless it is free, which only Catalog's prices tell.
+    failFast: () => catalog.dependency.refusalWhileOpen() ?? account.dependency.refusalWhileOpen(),
   });
   const dependencies = [catalog.dependency, account.dependency];
   const routes = Router();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import nock from 'nock';
 import { Registry } from 'prom-client';
@@ -5,9 +6,11 @@ import { Deadline } from '../src/clients/resilience/deadline';
 import { Dependency, FAIR_ATTEMPT_MS, MIN_USEFUL_BUDGET_MS } from '../src/clients/resilience/dependency';
 import { DependencyHttpError } from '../src/clients/typed-http';
 import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
-import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
+import { isolateNetwork, ORDER, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
 
 const BREAKER = { BREAKER_VOLUME_THRESHOLD: '4', BREAKER_ERROR_THRESHOLD_PERCENT: '50', BREAKER_RESET_MS: '1000', RETRY_MAX_ATTEMPTS: '1' };
+/** A breaker that stays open for the whole test, however slow the machine. */
+const STAYS_OPEN = { ...BREAKER, BREAKER_RESET_MS: '600000' };
 
 describe('POST /orders when a dependency fails', () => {
   let order: OrderUnderTest | undefined;
@@ -26,21 +29,41 @@ describe('POST /orders when a dependency fails', () => {
   const dependency = async (name: string) =>
     (await order!.call('GET', '/dependencies')).body.items.find((d: { name: string }) => d.name === name);
 
-  test('when the Catalog keeps failing, then the breaker opens after its threshold and no further call reaches it', async () => {
-    order = await startOrder(BREAKER);
+  test('when the Catalog keeps failing, then the breaker opens after its threshold, no further call reaches it, and an order is answered 503 without being recorded', async () => {
+    order = await startOrder(STAYS_OPEN);
     fakes.catalog.reserve = () => [500, { code: 'internal_error' }];
     for (let i = 0; i < 4; i++) expect((await order.placeOrder()).status).toBe(503);
     expect(await dependency('catalog')).toMatchObject({ state: 'open', nextAttemptAt: expect.any(String) });
     const before = fakes.callsTo('PUT', /\/reservations\//).length;
-    const res = await order.placeOrder(); // how fast this is, the benchmark measures
+    const [{ n: ordersBefore }] = await order.sql('SELECT count(*)::int AS n FROM orders');
+    const key = randomUUID();
+    const res = await order.placeOrder(undefined, key); // how fast this is, the benchmark measures
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
-    expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'catalog', orderId: expect.any(String) });
+    expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'catalog', reason: 'breaker_open' });
+    expect(res.body).not.toHaveProperty('orderId'); // nothing was recorded: no order to name
     expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(before);
-    expect(await order.call('GET', `/orders/${res.body.orderId}`)).toMatchObject({ body: { status: 'failed' } });
-    // Refused before anything was sent: nothing is owed, so no release will ever be sent, in either service.
-    expect(await order.sql('SELECT releases_owed FROM orders WHERE id = $1', [res.body.orderId])).toEqual([{ releases_owed: false }]);
-    expect(fakes.calls.filter((c) => c.path.includes(res.body.orderId))).toHaveLength(0);
+    expect(await order.sql('SELECT count(*)::int AS n FROM orders')).toEqual([{ n: ordersBefore }]);
+    expect(await order.sql('SELECT count(*)::int AS n FROM orders WHERE idempotency_key = $1', [key])).toEqual([{ n: 0 }]);
+    expect((await dependency('catalog')).stats.rejections).toBeGreaterThan(0);
+  });
+
+  test('when the breaker is open, then a key that already has an order is answered with that order, and another body with the key is still 422', async () => {
+    // Each failed order's release succeeds and counts too: a lower threshold opens the breaker all the same.
+    order = await startOrder({ ...STAYS_OPEN, BREAKER_ERROR_THRESHOLD_PERCENT: '40' });
+    const key = randomUUID();
+    const first = await order.placeOrder(undefined, key);
+    expect(first.status).toBe(201);
+    fakes.catalog.reserve = () => [500, { code: 'internal_error' }];
+    for (let i = 0; i < 10 && (await dependency('catalog')).state !== 'open'; i++) expect((await order.placeOrder()).status).toBe(503);
+    expect((await dependency('catalog')).state).toBe('open');
+    const rejectedBefore = (await dependency('catalog')).stats.rejections;
+    const replay = await order.placeOrder(undefined, key);
+    expect((await dependency('catalog')).stats.rejections).toBe(rejectedBefore + 1); // answered on the fail-fast path
+    expect(replay.status).toBe(201);
+    expect(replay.body).toMatchObject({ id: first.body.id, status: 'confirmed' });
+    const other = await order.placeOrder({ ...ORDER, lines: [{ sku: 'OTHER-SKU', quantity: 1 }] }, key);
+    expect(other.status).toBe(422);
   });
 
   test('when the Catalog answers 4xx many times, then the breaker stays closed', async () => {

@@ -72,6 +72,14 @@ export function orderRepository(db: OrderDb) {
     return rows.length === 1 ? toRecord(rows[0]) : null;
   };
 
+  const byKey = async (key: string, budgetMs: number) => {
+    const rows = await db.$queryRaw<Array<Row & { open: boolean }>>`
+      SELECT ${COLUMNS}, created_at + make_interval(secs => ${budgetMs / 1000}::float8) > now() AS open
+        FROM orders WHERE idempotency_key = ${key}`;
+    if (rows.length === 0) return null;
+    return { claimed: false as const, order: toRecord(rows[0]), firstRequestOpen: rows[0].open };
+  };
+
   return {
     /**
      * Claims the Idempotency-Key and records the order `pending` in one INSERT: of two concurrent
@@ -91,13 +99,12 @@ export function orderRepository(db: OrderDb) {
       const freed = await db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key = ${key} AND idempotency_expires_at < now()`;
       const retried = freed > 0 ? await insert() : null;
       if (retried) return { claimed: true as const, order: retried, firstRequestOpen: true };
-      const rows = await db.$queryRaw<Array<Row & { open: boolean }>>`
-        SELECT ${COLUMNS}, created_at + make_interval(secs => ${ttl.budgetMs / 1000}::float8) > now() AS open
-          FROM orders WHERE idempotency_key = ${key}`;
-      // Freed between our INSERT and this read (its order failed): the caller tries again.
-      if (rows.length === 0) return null;
-      return { claimed: false as const, order: toRecord(rows[0]), firstRequestOpen: rows[0].open };
+      // Freed between our INSERT and this read (its order failed): null, and the caller tries again.
+      return byKey(key, ttl.budgetMs);
     },
+
+    /** The order holding this Idempotency-Key, if any, as `claim` answers a key already taken. */
+    findByKey: (key: string, budgetMs: number) => byKey(key, budgetMs),
 
     find: (id: string) => one(Prisma.sql`SELECT ${COLUMNS} FROM orders WHERE id = ${id}::uuid`),
 

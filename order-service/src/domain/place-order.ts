@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from 'service-platform';
+import type { Logger, Problem } from 'service-platform';
 import { Deadline } from '../clients/resilience/deadline';
 import { type OrderLine, type OrderRecord, type OrderRepository, type Reason, REQUEST } from '../data/order-repository';
 import { IdempotencyKeyReused, RequestInProgress } from './order-errors';
@@ -53,7 +53,15 @@ export function placeOrderUseCase(deps: {
    * (see `order-db.ts`), whose sum this is, so an answer comes within the budget.
    */
   answerReserveMs: number;
+  /**
+   * Why no order can succeed now (a dependency's breaker is open), or null. The request is then
+   * answered with that 503 and Retry-After, recording nothing: the problem carries no orderId.
+   */
+  failFast?: () => Problem | null;
 }) {
+  const failFast = (refusal: Problem): never => {
+    throw refusal;
+  };
   return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
     const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
     // A caller who gives less than the reserve still gets three quarters of what it gave.
@@ -62,8 +70,13 @@ export function placeOrderUseCase(deps: {
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };
     // Twice at most: a key freed by its failed order between our INSERT and our read is claimed anew.
-    const claim = (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl))
-      ?? (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl));
+    // Failing fast: with a dependency's breaker open the order could only fail, so it is not
+    // recorded at all (one read instead of two writes). A key that already has an order answers it.
+    const refusal = deps.failFast?.();
+    const claim = refusal
+      ? (await deps.orders.findByKey(idempotencyKey, deps.budgetMs)) ?? failFast(refusal)
+      : (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl))
+        ?? (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl));
     if (!claim) throw new RequestInProgress(null);
     if (!claim.claimed) {
       if (claim.order.requestHash !== hash) throw new IdempotencyKeyReused();

@@ -83,6 +83,8 @@ export class Dependency {
   private readonly breaker: CircuitBreaker<[Attempt<unknown>, AbortSignal, number], unknown>;
   private readonly bulkhead: Bulkhead;
   private openedAt = 0;
+  /** Calls refused before they were made (`refusalWhileOpen`): rejections opossum never saw. */
+  private refusedWhileOpen = 0;
   private readonly calls: Counter<'dependency' | 'outcome'>;
   private readonly stateGauge: Gauge<'dependency'>;
 
@@ -123,6 +125,18 @@ export class Dependency {
   state(): DependencySnapshot['state'] {
     if (this.breaker.opened) return 'open';
     return this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  /**
+   * While the breaker is open (not half-open: a trial call must be let through), the refusal any
+   * call would get now, counted as a rejected call; else null. Lets Order answer before it records
+   * an order that could only fail.
+   */
+  refusalWhileOpen(): DependencyUnavailable | null {
+    if (!this.breaker.opened) return null;
+    this.refusedWhileOpen++;
+    this.calls.inc({ dependency: this.name, outcome: 'rejected' });
+    return new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), false);
   }
 
   private retryAfterSeconds(): number {
@@ -187,7 +201,7 @@ export class Dependency {
       nextAttemptAt: state === 'open' ? new Date(this.openedAt + this.policy.breaker.resetTimeoutMs).toISOString() : null,
       inFlight: this.bulkhead.inFlight,
       maxConcurrent: this.bulkhead.max,
-      stats: { successes: s.successes, failures: s.failures, timeouts: s.timeouts, rejections: s.rejects },
+      stats: { successes: s.successes, failures: s.failures, timeouts: s.timeouts, rejections: s.rejects + this.refusedWhileOpen },
     };
   }
 
