@@ -48,8 +48,7 @@ export function typedClient<Paths extends object>(http: AxiosInstance) {
       method,
       url: fillPath(path, args.path as Record<string, string> | undefined),
       data: args.body,
-      signal: args.signal,
-      timeout: Math.max(1, Math.floor(args.timeoutMs)),
+      signal: args.signal, // the deadline's: the one clock on the call (no second timer in axios)
       headers: { ...passedOnHeaders(), [BUDGET_HEADER]: String(Math.floor(args.timeoutMs)) },
       validateStatus: () => true,
     });

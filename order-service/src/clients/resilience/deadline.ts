@@ -3,6 +3,7 @@
  * an AbortSignal, so a slow dependency can never hold a request past its budget.
  */
 export class Deadline {
+  private aborts?: AbortSignal;
   private constructor(readonly at: number) {}
 
   static after(ms: number): Deadline {
@@ -13,8 +14,11 @@ export class Deadline {
     return Math.max(0, this.at - Date.now());
   }
 
-  /** Aborts when the budget runs out. */
+  /**
+   * Aborts when the budget runs out: one signal (one timer) per deadline, shared by every call made
+   * within it, and the only clock on them (axios gets no timeout of its own).
+   */
   signal(): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, Math.ceil(this.remainingMs()))); // AbortSignal.timeout takes whole milliseconds
+    return (this.aborts ??= AbortSignal.timeout(Math.max(1, Math.ceil(this.remainingMs())))); // AbortSignal.timeout takes whole milliseconds
   }
 }
