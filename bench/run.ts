@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     const md = `Run ${report.generatedAt} of ${provenanceLine(measured)} on ${machineLine(host)}; PostgreSQL ${pg.source}, fsync=${info.settings.fsync}. ` +
       `The machine was ${busyAtStart?.toFixed(0) ?? '?'} % busy before the start (load average ${load(loadAverageAtStart)} at the start, ${load(report.loadAverage.atEnd)} at the end, 1/5/15 min); ` +
       `other processes used ${others?.toFixed(0) ?? '?'} % of it during the saturation phase.\n\n${table}`;
-    const svg = r.inProcess ? distributionPlot(r.inProcess, `${report.generatedAt.slice(0, 16)}Z, ${provenanceLine(measured)}, ${host.cpuCount} × ${host.cpuModel}; other processes ${r.inProcess.inProcess.cpu.othersPercent?.toFixed(0) ?? '?'} % of the machine`) : undefined;
+    const svg = r.inProcess ? distributionPlot(r.inProcess, `${report.generatedAt.slice(0, 16)}Z, ${provenanceLine(measured)}, ${host.cpuCount} CPUs; other processes ${r.inProcess.inProcess.cpu.othersPercent?.toFixed(0) ?? '?'} % of the machine`) : undefined;
     const file = writeReport(RESULTS, report, md, complete, profileDir ? '-cpu-profiled' : complete ? '' : '-partial', svg);
     process.stdout.write(`\n${complete ? md : JSON.stringify(r, null, 2)}\n\n`);
     if (violations.length > 0) process.stdout.write(`violations:\n  ${violations.join('\n  ')}\n`);

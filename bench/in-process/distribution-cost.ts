@@ -97,43 +97,49 @@ export async function distributionCost(ctx: Context): Promise<DistributionCost> 
   }
 }
 
+interface Target { url: string; keys: string[]; pids: Record<string, number | undefined> }
+type Round = LoadResult & { cpu: Cpu };
+
 async function compare(ctx: Context, monolith: Monolith, inProcessKeys: string[]): Promise<Omit<DistributionCost, 'inProcessInvariants'>> {
-  const targets: Record<SystemName, { url: string; keys: string[]; pids: Record<string, number | undefined> }> = {
+  const targets: Record<SystemName, Target> = {
     distributed: { url: ctx.system.order.url, keys: ctx.keys, pids: Object.fromEntries(ctx.system.all.map((s) => [s.name, s.child?.pid])) },
     inProcess: { url: monolith.url, keys: inProcessKeys, pids: { 'in-process': monolith.child.pid } },
   };
   const body = bodyFor(ctx.shop, ctx.tokens);
-  const saturate = async (name: SystemName, durationS: number) => {
-    const t = targets[name];
+  const saturate = async (t: Target, durationS: number): Promise<Round> => {
     const before = cpuSnapshot(t.pids);
     const result = await orderLoad({ url: t.url, connections: CONNECTIONS, durationS, body, keys: t.keys });
     return { ...result, cpu: cpuPerOrder(before, cpuSnapshot(t.pids), result.ok) };
   };
   ctx.log('warm-up, both (2 s each)');
-  await saturate('distributed', 2);
-  await saturate('inProcess', 2);
+  await saturate(targets.distributed, 2);
+  await saturate(targets.inProcess, 2);
   ctx.log(`saturation, alternated (distributed, in-process, in-process, distributed; ${ROUND_S} s each, ${CONNECTIONS} connections)`);
-  const rounds: Record<SystemName, Array<LoadResult & { cpu: Cpu }>> = { distributed: [], inProcess: [] };
-  for (const name of ['distributed', 'inProcess', 'inProcess', 'distributed'] as const) rounds[name].push(await saturate(name, ROUND_S));
-  const distributed = combine(rounds.distributed);
-  const inProcess = combine(rounds.inProcess);
-  ctx.log(`saturation: distributed ${distributed.okPerS.toFixed(0)}, in-process ${inProcess.okPerS.toFixed(0)} orders/s; paced sweep at ${FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of each`);
+  const rounds: Record<SystemName, Round[]> = { distributed: [], inProcess: [] };
+  for (const name of ['distributed', 'inProcess', 'inProcess', 'distributed'] as const) rounds[name].push(await saturate(targets[name], ROUND_S));
+  const saturation = { distributed: combine(rounds.distributed), inProcess: combine(rounds.inProcess) };
+  ctx.log(`saturation: distributed ${saturation.distributed.okPerS.toFixed(0)}, in-process ${saturation.inProcess.okPerS.toFixed(0)} orders/s; ` +
+    `paced sweep at ${FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of each`);
+  return {
+    connections: CONNECTIONS, roundS: ROUND_S, ...saturation,
+    throughputRatio: saturation.distributed.okPerS / saturation.inProcess.okPerS,
+    cpuRatio: saturation.distributed.cpu.totalPerOrderMs / saturation.inProcess.cpu.totalPerOrderMs,
+    sweep: await pacedSweep(targets, saturation, body),
+  };
+}
+
+/** Each system evenly paced at fractions of its own saturation, the two alternated at every fraction. */
+async function pacedSweep(targets: Record<SystemName, Target>, saturation: Record<SystemName, Saturation>, body: ReturnType<typeof bodyFor>) {
   const sweep: Record<SystemName, LatencyPoint[]> = { distributed: [], inProcess: [] };
   for (const fraction of FRACTIONS) {
     for (const name of ['distributed', 'inProcess'] as const) {
-      const saturation = name === 'distributed' ? distributed : inProcess;
-      const rate = Math.max(1, Math.round(fraction * saturation.okPerS));
+      const rate = Math.max(1, Math.round(fraction * saturation[name].okPerS));
       const durationS = Math.min(POINT_S.max, Math.max(POINT_S.min, 20 / rate));
       const r = await pacedOrderLoad({ url: targets[name].url, rate, durationS, body, keys: targets[name].keys });
       sweep[name].push({ fraction, rate, answers: r.answers, ok: r.ok, p50: r.p50, p90: r.p90, p99: r.p99 });
     }
   }
-  return {
-    connections: CONNECTIONS, roundS: ROUND_S, distributed, inProcess,
-    throughputRatio: distributed.okPerS / inProcess.okPerS,
-    cpuRatio: distributed.cpu.totalPerOrderMs / inProcess.cpu.totalPerOrderMs,
-    sweep,
-  };
+  return sweep;
 }
 
 /** The plot of the sweep: both systems' p50, p90 and p99 against the offered load. */
