@@ -93,7 +93,7 @@ function distributionLines(d: DistributionCost): Line[] {
       target: '≥ 60 %', measured: `${n(share)} %`, met: share >= 60,
     },
     {
-      measure: `Cost of distribution: CPU per order, distributed ÷ in-process (${n(d.distributed.cpu.totalPerOrderMs, 1)} vs ${n(d.inProcess.cpu.totalPerOrderMs, 1)} ms, every process; in-process: ${Object.entries(cpu).map(([p, ms]) => `${p} ${n(ms, 1)}`).join(', ')})`,
+      measure: `Cost of distribution: CPU per order, distributed ÷ in-process (${n(d.distributed.cpu.totalPerOrderMs, 1)} vs ${n(d.inProcess.cpu.totalPerOrderMs, 1)} ms, every process; in process: ${Object.entries(cpu).map(([p, ms]) => `${p} ${n(ms, 1)}`).join(', ')})`,
       target: '—', measured: `${n(d.cpuRatio, 2)} ×`, met: null,
     },
     {

@@ -103,7 +103,7 @@ type Round = LoadResult & { cpu: Cpu };
 async function compare(ctx: Context, monolith: Monolith, inProcessKeys: string[]): Promise<Omit<DistributionCost, 'inProcessInvariants'>> {
   const targets: Record<SystemName, Target> = {
     distributed: { url: ctx.system.order.url, keys: ctx.keys, pids: Object.fromEntries(ctx.system.all.map((s) => [s.name, s.child?.pid])) },
-    inProcess: { url: monolith.url, keys: inProcessKeys, pids: { 'in-process': monolith.child.pid } },
+    inProcess: { url: monolith.url, keys: inProcessKeys, pids: { monolith: monolith.child.pid } },
   };
   const body = bodyFor(ctx.shop, ctx.tokens);
   const saturate = async (t: Target, durationS: number): Promise<Round> => {
