@@ -40,6 +40,7 @@ export interface LoadResult {
   byStatus: Record<string, number>;
   /** autocannon's latency (corrected for coordinated omission when a rate is set), ms. */
   p50: number;
+  p90: number;
   p99: number;
   /** The longest request actually observed, ms. */
   maxMs: number;
@@ -104,6 +105,7 @@ export async function orderLoad(opts: LoadOptions): Promise<LoadResult> {
     okPerS: result['2xx'] / result.duration,
     byStatus,
     p50: result.latency.p50,
+    p90: result.latency.p90,
     p99: result.latency.p99,
     maxMs,
     errors: result.errors,
@@ -158,7 +160,7 @@ export async function pacedOrderLoad(opts: Omit<LoadOptions, 'connections' | 'ch
   const ok = Object.entries(byStatus).filter(([s]) => s.startsWith('2')).reduce((a, [, c]) => a + c, 0);
   return {
     durationS: opts.durationS, answers, answersPerS: answers / opts.durationS, ok, okPerS: ok / opts.durationS, byStatus,
-    p50: percentile(times, 50) ?? NaN, p99: percentile(times, 99) ?? NaN, maxMs: Math.max(0, ...times), errors, timeouts: 0,
+    p50: percentile(times, 50) ?? NaN, p90: percentile(times, 90) ?? NaN, p99: percentile(times, 99) ?? NaN, maxMs: Math.max(0, ...times), errors, timeouts: 0,
     p50Of503: null, p99Of503: null, missingRetryAfter: 0,
     overBudget: opts.budgetMs === undefined ? 0 : times.filter((t) => t > opts.budgetMs!).length,
   };

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { cpuPerOrder } from './cpu';
 import type { DbLimit } from './db-limit';
+import type { DistributionCost } from './in-process/distribution-cost';
 import type { LoadResult } from './load';
 import type { TracingCost } from './tracing-cost';
 
@@ -26,6 +27,8 @@ export interface BenchResults {
     };
     wholePath: { connections: number; orderPerS: number; barePerS: number; ratio: number; orderP99: number; bareP99: number };
   };
+  /** The same saga with Catalog and Account in Order's process (bench/in-process), same run. */
+  inProcess: DistributionCost;
   /** Saturation with tracing off vs on (always_on, OTLP to a local sink). */
   tracing: TracingCost;
   database: {
@@ -59,6 +62,7 @@ export function lines(r: BenchResults): Line[] {
     { measure: `CPU per order at saturation (kernel part): ${cpuLine(r.saturation.cpu)}`, target: '—', measured: `${n(r.saturation.cpu.totalPerOrderMs, 1)} ms`, met: null },
     { measure: `p99 at half load, evenly paced (${n(r.halfLoad.rate)} orders/s; p50 ${n(r.halfLoad.p50)} ms; other processes ${n(r.halfLoad.cpu.othersPercent)} % of the machine)`, target: '≤ 50 ms', measured: `${n(r.halfLoad.p99)} ms`, met: r.halfLoad.p99 <= 50 },
     { measure: `Half load with autocannon overallRate (bursts each second, ${r.halfLoadAutocannon.connections} connections), p50 / p99`, target: '—', measured: `${n(r.halfLoadAutocannon.p50)} / ${n(r.halfLoadAutocannon.p99)} ms`, met: null },
+    ...(r.inProcess ? distributionLines(r.inProcess) : []),
     { measure: `Catalog killed, breaker open: answers/s (${n(share503, 1)} % 503, ${down.missingRetryAfter} without Retry-After)`, target: '≥ 1000', measured: n(down.answersPerS), met: down.answersPerS >= 1000 },
     { measure: `Catalog killed, breaker open: p99 of the 503s (CPU per 503: ${n(down.cpu.totalPerOrderMs, 1)} ms; other processes ${n(down.cpu.othersPercent)} %)`, target: '≤ 20 ms', measured: `${n(down.p99Of503, 1)} ms`, met: down.p99Of503 !== null && down.p99Of503 <= 20 && down.missingRetryAfter === 0 },
     { measure: `Account stalled (SIGSTOP) 5 s under ${n(r.accountStalled.rate)} orders/s: longest request (${r.accountStalled.overBudget} of ${r.accountStalled.answers} over budget)`, target: `≤ ${r.accountStalled.budgetMs} ms (ORDER_REQUEST_BUDGET_MS)`, measured: `${n(r.accountStalled.maxMs)} ms`, met: r.accountStalled.maxMs <= r.accountStalled.budgetMs },
@@ -77,6 +81,32 @@ export function lines(r: BenchResults): Line[] {
   ];
 }
 
+const halfOf = (points: DistributionCost['sweep']['inProcess']) => points.find((p) => p.fraction === 0.5);
+
+function distributionLines(d: DistributionCost): Line[] {
+  const share = 100 * d.throughputRatio;
+  const half = { distributed: halfOf(d.sweep.distributed), inProcess: halfOf(d.sweep.inProcess) };
+  const cpu = d.inProcess.cpu.perOrderMs;
+  return [
+    {
+      measure: `Cost of distribution: distributed ÷ in-process orders/s at saturation (${n(d.distributed.okPerS)} vs ${n(d.inProcess.okPerS)}; the same saga, HTTP app and three databases, Catalog and Account in Order's process; alternated ${d.roundS} s rounds)`,
+      target: '≥ 60 %', measured: `${n(share)} %`, met: share >= 60,
+    },
+    {
+      measure: `Cost of distribution: CPU per order, distributed ÷ in-process (${n(d.distributed.cpu.totalPerOrderMs, 1)} vs ${n(d.inProcess.cpu.totalPerOrderMs, 1)} ms, every process; in process: ${Object.entries(cpu).map(([p, ms]) => `${p} ${n(ms, 1)}`).join(', ')})`,
+      target: '—', measured: `${n(d.cpuRatio, 2)} ×`, met: null,
+    },
+    {
+      measure: `In-process latency, p50 / p99: at saturation; at half its saturation, evenly paced (${n(half.inProcess?.rate)} orders/s; distributed at ${n(half.distributed?.rate)}/s: ${n(half.distributed?.p50)} / ${n(half.distributed?.p99)} ms)`,
+      target: '—', measured: `${n(d.inProcess.p50)} / ${n(d.inProcess.p99)} ms; ${n(half.inProcess?.p50)} / ${n(half.inProcess?.p99)} ms`, met: null,
+    },
+    {
+      measure: `In-process invariants after its load (orders ≤ ${d.inProcessInvariants.keys} keys)`, target: 'no violation',
+      measured: d.inProcessInvariants.violations.length === 0 ? 'all hold' : `${d.inProcessInvariants.violations.length} violated`, met: d.inProcessInvariants.violations.length === 0,
+    },
+  ];
+}
+
 export function markdown(rows: Line[]): string {
   const met = (m: boolean | null) => (m === null ? '' : m ? 'met' : '**not met**');
   return ['| measure | target (2 cores) | measured | |', '|---|---|---|---|', ...rows.map((l) => `| ${l.measure} | ${l.target} | ${l.measured} | ${met(l.met)} |`)].join('\n');
@@ -86,16 +116,18 @@ export function machineLine(machine: { cpuModel: string; cpuCount: number; total
   return `${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGb.toFixed(0)} GB RAM, Node ${machine.node}, ${machine.postgres}`;
 }
 
-/** Writes the JSON report (dated, and as latest.json) and latest.md; returns the dated path. */
-export function writeReport(dir: string, report: Record<string, unknown>, md: string, latest: boolean, suffix = ''): string {
+/** Writes the JSON report (dated, and as latest.json), latest.md and the plot (dated and latest.svg, when there is one); returns the dated path. */
+export function writeReport(dir: string, report: Record<string, unknown>, md: string, latest: boolean, suffix = '', svg?: string): string {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(dir, `${stamp}-${os.hostname()}${suffix}.json`);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(file, json);
+  if (svg) writeFileSync(file.replace(/\.json$/, '.svg'), svg);
   if (latest) {
     writeFileSync(path.join(dir, 'latest.json'), json);
     writeFileSync(path.join(dir, 'latest.md'), `${md}\n`);
+    if (svg) writeFileSync(path.join(dir, 'latest.svg'), svg);
   }
   return file;
 }

@@ -1,7 +1,7 @@
 // npm run bench: the three services as real processes on one PostgreSQL (DATABASE_URL, or an
 // embedded one), measured phase by phase (see phases.ts), the invariants checked after the load,
 // and a report in bench/results/. Every process it starts is ended, also on failure.
-//   BENCH_PHASES=throughput,tracing,database,resilience,stall,down   run only some phases (a partial report)
+//   BENCH_PHASES=throughput,inprocess,tracing,database,resilience,stall,down   run only some phases (a partial report)
 //   BENCH_CPU_PROF=1   the services run under the V8 CPU profiler (cpu-profiler.mjs); a self-time summary is
 //                      written to bench/results/cpu-profile-<phases>.md (BENCH_CPU_PROF_KEEP=1 keeps the files)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,15 +11,17 @@ import { type Attempt, settle, setUpShop, type Shop, Workload } from '../test-su
 import { startSystem, type System } from '../test-support/system-harness';
 import { quietMachine } from './cpu';
 import { profileFiles, summaryMarkdown } from './cpu-profile';
+import { distributionCost, distributionPlot } from './in-process/distribution-cost';
 import * as phases from './phases';
 import { acquirePostgres, dropDatabases, serverInfo, type Server } from './postgres';
+import { provenance, provenanceLine } from './provenance';
 import { type BenchResults, lines, machineLine, markdown, writeReport } from './report';
 import { memoryOf, rssSampler } from './rss';
 import { tokenVerificationCost } from './token-cost';
 import { tracingCost } from './tracing-cost';
 
 const RESULTS = path.join(__dirname, 'results');
-const ALL = ['throughput', 'tracing', 'database', 'resilience', 'stall', 'down'];
+const ALL = ['throughput', 'inprocess', 'tracing', 'database', 'resilience', 'stall', 'down'];
 const ENV = { NODE_ENV: 'test', LOG_LEVEL: 'error', DB_POOL_SIZE: '20' };
 const ORDER_ENV = {
   ORDER_REQUEST_BUDGET_MS: String(phases.BUDGET_MS), BULKHEAD_MAX_CONCURRENT: '256',
@@ -64,7 +66,10 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
   try {
+    const measured = provenance();
+    log(`measuring ${provenanceLine(measured)}`);
     const busyAtStart = await quietMachine(25, 30_000);
+    const loadAverageAtStart = os.loadavg();
     log(`machine ${busyAtStart?.toFixed(0) ?? '?'} % busy before the start (other jobs on it distort every number)`);
     pg = await acquirePostgres();
     const info = await serverInfo(pg.url);
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     if (selected.includes('throughput')) Object.assign(r, await phases.throughput(ctx));
     r.tokenVerification = await tokenVerificationCost(system.auth);
     const saturationPerS = r.saturation?.okPerS ?? 100;
+    if (selected.includes('inprocess')) r.inProcess = await distributionCost(ctx);
     if (selected.includes('tracing')) r.tracing = await tracingCost(ctx, { all: ENV, perService: { order: ORDER_ENV, catalog: SWEEP_ENV, account: SWEEP_ENV } }, phases.CONNECTIONS);
     if (selected.includes('database')) r.database = await phases.database(ctx, saturationPerS);
     if (selected.includes('resilience')) r.resilience = await phases.resilience(ctx);
@@ -102,7 +108,8 @@ async function main(): Promise<void> {
 
     const host = phases.machine(info.version.split(' on ')[0]);
     const report = {
-      generatedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, phases: selected, cpuProfiled: Boolean(profileDir), machineBusyPercentBeforeStart: busyAtStart,
+      generatedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, phases: selected, cpuProfiled: Boolean(profileDir),
+      measured, machineBusyPercentBeforeStart: busyAtStart, loadAverage: { atStart: loadAverageAtStart, atEnd: os.loadavg() },
       machine: host, postgres: { source: pg.source, ...info }, nodeOptions: process.env.NODE_OPTIONS ?? null, // passed on to the services
       config: { allServices: ENV, order: ORDER_ENV, catalogAndAccount: SWEEP_ENV, shop: { items: MAIN.items.length, accounts: MAIN.accounts.length, stock: 10_000_000, quantityPerOrder: 1 } },
       results: r,
@@ -110,12 +117,15 @@ async function main(): Promise<void> {
     };
     const table = complete ? markdown(lines(r as BenchResults)) : '';
     const others = r.saturation?.cpu.othersPercent;
-    const md = `Run ${report.generatedAt} on ${machineLine(host)}; PostgreSQL ${pg.source}, fsync=${info.settings.fsync}. ` +
-      `Other processes used ${others?.toFixed(0) ?? '?'} % of the machine during the saturation phase.\n\n${table}`;
-    const file = writeReport(RESULTS, report, md, complete, profileDir ? '-cpu-profiled' : complete ? '' : '-partial');
+    const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
+    const md = `Run ${report.generatedAt} of ${provenanceLine(measured)} on ${machineLine(host)}; PostgreSQL ${pg.source}, fsync=${info.settings.fsync}. ` +
+      `The machine was ${busyAtStart?.toFixed(0) ?? '?'} % busy before the start (load average ${load(loadAverageAtStart)} at the start, ${load(report.loadAverage.atEnd)} at the end, 1/5/15 min); ` +
+      `other processes used ${others?.toFixed(0) ?? '?'} % of it during the saturation phase.\n\n${table}`;
+    const svg = r.inProcess ? distributionPlot(r.inProcess, `${report.generatedAt.slice(0, 16)}Z, ${provenanceLine(measured)}, ${host.cpuCount} CPUs; other processes ${r.inProcess.inProcess.cpu.othersPercent?.toFixed(0) ?? '?'} % of the machine`) : undefined;
+    const file = writeReport(RESULTS, report, md, complete, profileDir ? '-cpu-profiled' : complete ? '' : '-partial', svg);
     process.stdout.write(`\n${complete ? md : JSON.stringify(r, null, 2)}\n\n`);
     if (violations.length > 0) process.stdout.write(`violations:\n  ${violations.join('\n  ')}\n`);
-    log(`report: ${path.relative(process.cwd(), file)}${complete ? ', bench/results/latest.json, bench/results/latest.md' : ''}`);
+    log(`report: ${path.relative(process.cwd(), file)}${svg ? ' (and its .svg)' : ''}${complete ? `, bench/results/latest.json, bench/results/latest.md${svg ? ', bench/results/latest.svg' : ''}` : ''}`);
 
     if (profileDir) {
       for (const s of system.all) await s.signal('SIGTERM'); // the profile is written on a normal exit

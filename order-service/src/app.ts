@@ -2,9 +2,9 @@ import path from 'node:path';
 import { Router } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
-import { accountClient } from './clients/account-client';
+import { type AccountClient, accountClient } from './clients/account-client';
 import { dependencyHttp } from './clients/answers';
-import { catalogClient } from './clients/catalog-client';
+import { type CatalogClient, catalogClient } from './clients/catalog-client';
 import { Dependency, type DependencyPolicy } from './clients/resilience/dependency';
 import type { OrderConfig } from './config/order-config';
 import { dashboardState } from './dashboard/dashboard-state';
@@ -35,6 +35,21 @@ function dependencyPolicy(config: OrderConfig): DependencyPolicy {
 const DASHBOARD_RATE_WINDOW_MS = 10_000;
 const DASHBOARD_LAST_ORDERS = 20;
 
+/** The saga's ports to Catalog and Account. */
+export interface OrderClients {
+  catalog: CatalogClient;
+  account: AccountClient;
+}
+
+function httpClients(config: OrderConfig, registry: Registry): OrderClients {
+  const policy = dependencyPolicy(config);
+  const sockets = config.BULKHEAD_MAX_CONCURRENT;
+  return {
+    catalog: catalogClient(dependencyHttp(config.CATALOG_URL, config.SERVICE_TOKEN, sockets), new Dependency('catalog', policy, registry)),
+    account: accountClient(dependencyHttp(config.ACCOUNT_URL, config.SERVICE_TOKEN, sockets), new Dependency('account', policy, registry)),
+  };
+}
+
 export interface OrderApp extends HttpApp {
   recovery: RecoveryWorker;
   dependencies: Dependency[];
@@ -59,13 +74,13 @@ function attentionMetrics(registry: Registry, orders: OrderRepository) {
   return () => total.inc();
 }
 
-export function buildOrderApp(deps: { config: OrderConfig; db: OrderDb; logger: Logger; validateResponses?: boolean; hooks?: SagaHooks }): OrderApp {
+/** `clients`: other adapters of the two ports (the benchmark's in-process ones); by default the HTTP clients. */
+export function buildOrderApp(deps: {
+  config: OrderConfig; db: OrderDb; logger: Logger; validateResponses?: boolean; hooks?: SagaHooks; clients?: (registry: Registry) => OrderClients;
+}): OrderApp {
   const { config, db, logger } = deps;
   const metrics = createHttpMetrics('order');
-  const policy = dependencyPolicy(config);
-  const sockets = config.BULKHEAD_MAX_CONCURRENT;
-  const catalog = catalogClient(dependencyHttp(config.CATALOG_URL, config.SERVICE_TOKEN, sockets), new Dependency('catalog', policy, metrics.registry));
-  const account = accountClient(dependencyHttp(config.ACCOUNT_URL, config.SERVICE_TOKEN, sockets), new Dependency('account', policy, metrics.registry));
+  const { catalog, account } = (deps.clients ?? ((registry) => httpClients(config, registry)))(metrics.registry);
   const orders = orderRepository(db);
   const hooks = deps.hooks ?? configHooks(config);
   const saga = orderSaga({
