@@ -19,7 +19,7 @@ export function showReadable(name: Labelled, stream: Readable, to: NodeJS.Writab
   const pretty = prettyFactory({
     colorize: colour,
     translateTime: 'SYS:HH:MM:ss.l',
-    // pino-http's lines carry the whole request and response: one line says what counts.
+    // The request log (service-platform request-log.ts) carries the request and response: one line says what counts.
     ignore: 'pid,hostname,service,name,req,res,responseTime',
     messageFormat: (log, messageKey) => {
       const req = log.req as { id?: string; method?: string; url?: string } | undefined;

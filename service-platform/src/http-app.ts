@@ -1,6 +1,5 @@
 import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate, type Credentials } from './auth';
 import { createHealth, type Health, type ReadinessCheck } from './health';
@@ -9,6 +8,7 @@ import { createHttpMetrics, type HttpMetrics } from './metrics';
 import type { OpenApiDocument } from './openapi-document';
 import { problemHandler, routeNotFound } from './problem-middleware';
 import { requestContext } from './request-context';
+import { requestLog } from './request-log';
 
 export interface HttpAppOptions {
   service: string;
@@ -47,11 +47,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
   app.use(requestContext);
-  app.use(pinoHttp({
-    logger: opts.logger,
-    genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
-    autoLogging: { ignore: (req) => /^\/(livez|readyz|metrics)$/.test(req.url ?? '') },
-  }));
+  app.use(requestLog(opts.logger));
   app.use(metrics.middleware);
   app.use(health.router);
   // The document as fetched names the address it came from first, so a client generated from it

@@ -23,3 +23,4 @@ export * from './periodic-task';
 export * from './client-errors';
 export * from './spans';
 export * from './tracing';
+export * from './request-log';

@@ -25,10 +25,10 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, wha
   }
 }
 
-async function placeOrder(s: System): Promise<{ status: number; body: any; requestId: string | null }> {
+async function placeOrder(s: System, headers: Record<string, string> = {}): Promise<{ status: number; body: any; requestId: string | null }> {
   const res = await fetch(`${s.order.url}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), authorization: `Bearer ${await s.auth.customerToken('trc-acc')}` },
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), authorization: `Bearer ${await s.auth.customerToken('trc-acc')}`, ...headers },
     body: JSON.stringify({ accountId: 'trc-acc', lines: [{ sku: 'TRC-A', quantity: 2 }] }),
   });
   return { status: res.status, body: await res.json(), requestId: res.headers.get('x-request-id') };
@@ -124,20 +124,32 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     expect(catalogLog).toMatchObject({ trace_id: traceId, req: { id: placed.requestId } });
   });
 
-  test('when the breaker refuses a call, then the saga step\'s span shows it as an event', async () => {
+  test('when the breaker refuses calls, then the saga step\'s span shows it as an event, and so does the span of a request refused before any step', async () => {
     const s = await startTraced({ BREAKER_VOLUME_THRESHOLD: '2', BREAKER_RESET_MS: '60000', RETRY_MAX_ATTEMPTS: '1' });
     await s.catalog.signal('SIGKILL');
+    // Until the breaker opens, orders are recorded and fail in their reserve step.
+    let lastWithOrder: { status: number; body: any } | undefined;
     await until(async () => {
-      await placeOrder(s);
+      const placed = await placeOrder(s);
+      if (placed.body.orderId) lastWithOrder = placed;
       return (await json(`${s.order.url}/dependencies`)).items[0].state === 'open' ? true : undefined;
     }, 'the breaker to open');
-    const refused = await placeOrder(s);
-    expect(refused.status).toBe(503);
+    expect(lastWithOrder?.status).toBe(503);
+    const failed = await traceOf(lastWithOrder!.body.orderId, ['order.reserve']);
+    expect(failed.find((sp) => sp.name === 'order.reserve')!.attributes['order.step.outcome']).toMatch(/^unavailable:/);
 
-    const trace = await traceOf(refused.body.orderId, ['order.reserve']);
-    const reserve = trace.find((sp) => sp.name === 'order.reserve')!;
-    expect(reserve.attributes['order.step.outcome']).toBe('unavailable:breaker_open');
-    expect(reserve.events).toEqual([expect.objectContaining({ name: 'breaker_open', attributes: { 'order.dependency': 'catalog' } })]);
+    // With the breaker open, the request is answered before any saga step (nothing recorded): its own span says why.
+    const traceId = randomUUID().replace(/-/g, '');
+    const refused = await placeOrder(s, { traceparent: `00-${traceId}-${'1'.repeat(16)}-01` });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: 'dependency_unavailable', reason: 'breaker_open' });
+    expect(refused.body).not.toHaveProperty('orderId');
+    const spans = await until(() => {
+      const ofRequest = receiver.spans.filter((sp) => sp.traceId === traceId);
+      return ofRequest.some((sp) => sp.events.some((e) => e.name === 'breaker_open')) ? ofRequest : undefined;
+    }, 'the refused request\'s span with its breaker_open event');
+    expect(spans.flatMap((sp) => sp.events)).toContainEqual(expect.objectContaining({ name: 'breaker_open', attributes: { 'order.dependency': 'catalog' } }));
+    expect(spans.filter((sp) => sp.name.startsWith('order.'))).toEqual([]); // no saga step ran
   });
 
   test('when no endpoint is set, then no service starts tracing, nothing is sent, and the logs still tie the services together by request id', async () => {

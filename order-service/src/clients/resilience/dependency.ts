@@ -135,6 +135,7 @@ export class Dependency {
   refusalWhileOpen(): DependencyUnavailable | null {
     if (!this.breaker.opened) return null;
     this.refusedWhileOpen++;
+    spanEvent('breaker_open', { 'order.dependency': this.name }); // on the request's span: no saga step runs
     this.calls.inc({ dependency: this.name, outcome: 'rejected' });
     return new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), false);
   }
