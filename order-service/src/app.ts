@@ -130,6 +130,9 @@ export function buildOrderApp(deps: {
       batchSize: config.RECOVERY_BATCH_SIZE,
       budgetMs: config.COMPENSATION_BUDGET_MS,
       backoff: { baseSeconds: config.RECOVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.RECOVERY_BACKOFF_MAX_SECONDS },
+      // Committed before its reservation expired, an order's hold has at least HOLD − RESERVATION TTL
+      // left: a quarter of that between tries leaves it four of them at the least.
+      committingMaxBackoffSeconds: Math.max(1, (config.HOLD_TTL_SECONDS - config.RESERVATION_TTL_SECONDS) / 4),
     },
   });
   return { ...http, recovery, dependencies };

@@ -28,7 +28,7 @@ describe('Recovery workers sharing one database', () => {
     isolateNetwork();
     // Batches of one, and a lease just longer than what one order may take.
     order = await startOrder(
-      { RECOVERY_BATCH_SIZE: '1', RECOVERY_LEASE_SECONDS: '2', COMPENSATION_BUDGET_MS: '500', ORDER_DB_TIMEOUT_MS: '100', BREAKER_VOLUME_THRESHOLD: '1000' },
+      { RECOVERY_BATCH_SIZE: '1', RECOVERY_LEASE_SECONDS: '2', COMPENSATION_BUDGET_MS: '1200', ORDER_DB_TIMEOUT_MS: '100', BREAKER_VOLUME_THRESHOLD: '1000' },
       { hooks: { at: (...a) => workers.hooks.at(...a) } },
     );
   });

@@ -90,6 +90,25 @@ describe('Recovery of unfinished orders', () => {
     expect(callsFor(id, 'POST', '/release').length).toBeGreaterThanOrEqual(2);
   });
 
+  test('when the Account stays down past the point of no return, then the order is tried again at least every quarter of the hold\'s guaranteed life, not after the full backoff', async () => {
+    const id = await leftOrder(order, { state: 'committing' });
+    fakes.catalog.reserve(id, { lines: ORDER.lines, ttlSeconds: 120 });
+    fakes.account.capture = () => problem(503, 'down');
+    const failedId = await leftOrder(order, { state: 'failed', releasesOwed: true, dueInSeconds: -1 });
+    fakes.catalog.release = () => problem(503, 'down');
+    const backoffOf = async (orderId: string) =>
+      Number((await order.sql('SELECT extract(epoch FROM next_attempt_at - now()) AS s FROM orders WHERE id = $1', [orderId]))[0].s);
+    for (let i = 0; i < 3; i++) {
+      await order.sql('UPDATE orders SET next_attempt_at = now() WHERE id = ANY($1::uuid[])', [[id, failedId]]);
+      await order.app.recovery.runOnce();
+    }
+    expect(await row(id)).toMatchObject({ state: 'committing', attempts: 3 });
+    // The defaults: HOLD_TTL_SECONDS 300, RESERVATION_TTL_SECONDS 120 → at most 45 s; the base here is 60 s (doubling).
+    expect(await backoffOf(id)).toBeLessThanOrEqual(45);
+    expect(await backoffOf(id)).toBeGreaterThan(40);
+    expect(await backoffOf(failedId)).toBeGreaterThan(200); // 60 × 2², the backoff of an order with nothing sold
+  });
+
   test('when the capture is refused after the stock was confirmed, then the order needs attention and says why', async () => {
     const id = await leftOrder(order, { state: 'committing' });
     fakes.catalog.reserve(id, { lines: ORDER.lines, ttlSeconds: 120 });

@@ -11,6 +11,12 @@ export interface RecoveryPolicy {
   /** Budget for the calls made about one order. */
   budgetMs: number;
   backoff: { baseSeconds: number; maxSeconds: number };
+  /**
+   * The longest backoff of an order past the point of no return: its stock is sold and its credit
+   * hold lapses by itself, so it must be tried again while the hold lives (an outage of Account
+   * that doubled its backoff past the hold's expiry would leave it needing attention).
+   */
+  committingMaxBackoffSeconds: number;
 }
 
 /**
@@ -24,6 +30,9 @@ export interface RecoveryPolicy {
  */
 export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger; hooks?: SagaHooks }) {
   const { orders, saga, policy, logger } = deps;
+  const backoffFor = (order: OrderRecord) => (order.state === 'committing'
+    ? { ...policy.backoff, maxSeconds: Math.min(policy.backoff.maxSeconds, policy.committingMaxBackoffSeconds) }
+    : policy.backoff);
 
   /** One order, in a span of its own: the trace of its recovery holds the saga's steps it ran. */
   const recover = (order: OrderRecord, writer: Extract<Writer, { kind: 'lease' }>): Promise<boolean> =>
@@ -34,7 +43,7 @@ export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga;
     await deps.hooks?.at('recover', order.id, writer);
     const after = await saga.run(order, Deadline.after(policy.budgetMs), writer);
     const done = !isUnfinished(after.state) && !after.releasesOwed;
-    const stillOurs = done ? await orders.releaseLease(order.id, writer.owner) : await orders.defer(order.id, writer.owner, policy.backoff);
+    const stillOurs = done ? await orders.releaseLease(order.id, writer.owner) : await orders.defer(order.id, writer.owner, backoffFor(after));
     if (!stillOurs) logger.info({ orderId: order.id }, 'the lease ran out before the work was done; another worker owns the order');
     if (after.state !== order.state) logger.info({ orderId: order.id, from: order.state, to: after.state }, 'recovery moved an order');
     return done;
@@ -49,7 +58,7 @@ export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga;
         if (await recover(order, writer)) finished++;
       } catch (err) {
         logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; it is due again after a backoff');
-        await orders.defer(order.id, owner, policy.backoff).catch(() => undefined);
+        await orders.defer(order.id, owner, backoffFor(order)).catch(() => undefined);
       }
     }
     return finished;
