@@ -1,9 +1,11 @@
 // `npm start`: the whole system on one machine with nothing installed but Node. One PostgreSQL
 // (DATABASE_URL's server, or an embedded one under .data/postgres), a database per service, and
-// the three services as child processes, each applying its migrations and seeding demo data.
+// the three services as child processes (built first: node runs dist/main.js), each applying its
+// migrations and seeding demo data.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureDatabase, type EmbeddedPostgres, startEmbeddedPostgres } from 'service-platform';
+import { buildServices, serviceCommand } from './build-services';
 import { startDevIdentity } from './dev-identity';
 import { showReadable, wantsReadableLogs } from './readable-logs';
 
@@ -21,6 +23,7 @@ function databaseUrl(base: string, name: string): string {
 }
 
 async function main(): Promise<void> {
+  await buildServices(); // from the sources as they are now: an edit needs no separate build step
   let embedded: EmbeddedPostgres | undefined;
   let server = process.env.DATABASE_URL;
   if (!server) {
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   for (const svc of SERVICES) {
     const url = databaseUrl(server, svc.name);
     await ensureDatabase(url);
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    const child = spawn(process.execPath, serviceCommand(svc.name), {
       cwd: path.join(ROOT, `${svc.name}-service`),
       stdio: wantsReadableLogs() ? ['inherit', 'pipe', 'pipe'] : 'inherit',
       env: {

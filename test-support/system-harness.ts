@@ -1,10 +1,11 @@
-// Starts the three services as real child processes (node --import tsx, one process each, so a
-// signal reaches the server itself), each on a free port with its own database on the test
-// PostgreSQL server. Used by the fault-injection system tests and the benchmark.
+// Starts the three services as real child processes (their build, dist/main.js, run by node: one
+// process each, so a signal reaches the server itself), each on a free port with its own database
+// on the test PostgreSQL server. Used by the fault-injection system tests and the benchmark.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ensureDatabase, freePort } from 'service-platform';
+import { serviceCommand, servicesBuilt } from '../scripts/build-services';
 import { Issuer, makeKey } from './issuer';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -24,7 +25,8 @@ export class ServiceProcess {
   }
 
   async start(timeoutMs = 30_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    await servicesBuilt();
+    const child = spawn(process.execPath, serviceCommand(this.name), {
       cwd: path.join(ROOT, `${this.name}-service`),
       env: { ...process.env, ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

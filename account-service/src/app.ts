@@ -9,8 +9,9 @@ import { accountService } from './domain/accounts';
 import { holdService } from './domain/holds';
 import { accountRoutes } from './routes/account-routes';
 import { holdRoutes } from './routes/hold-routes';
+import { SERVICE_DIR } from './service-dir';
 
-export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/account.yaml');
+export const OPENAPI_FILE = path.join(SERVICE_DIR, '../openapi/account.yaml');
 
 export interface AccountApp extends HttpApp {
   /** For the expiry sweeper (and tests that sweep on demand). */

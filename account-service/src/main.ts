@@ -5,12 +5,13 @@ import { buildAccountApp } from './app';
 import { accountConfigSchema } from './config/account-config';
 import { createAccountDb } from './data/account-db';
 import { seedAccounts } from './seed';
+import { SERVICE_DIR } from './service-dir';
 
 void runService({
   name: 'account',
   customerAuth: true,
   configSchema: accountConfigSchema,
-  migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
+  migrationsDir: path.join(SERVICE_DIR, 'prisma/migrations'),
   connect: (url, config) => createAccountDb(url, config.DB_POOL_SIZE),
   seed: seedAccounts,
   start({ config, db, logger }) {

@@ -11,8 +11,9 @@ import { reservationService } from './domain/reservations';
 import { stockAdjustmentService } from './domain/stock-adjustments';
 import { itemRoutes } from './routes/item-routes';
 import { reservationRoutes } from './routes/reservation-routes';
+import { SERVICE_DIR } from './service-dir';
 
-export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/catalog.yaml');
+export const OPENAPI_FILE = path.join(SERVICE_DIR, '../openapi/catalog.yaml');
 
 export interface CatalogApp extends HttpApp {
   reservations: ReturnType<typeof reservationRepository>;

@@ -5,11 +5,12 @@ import { buildCatalogApp } from './app';
 import { catalogConfigSchema } from './config/catalog-config';
 import { createCatalogDb } from './data/catalog-db';
 import { seedCatalog } from './seed';
+import { SERVICE_DIR } from './service-dir';
 
 void runService({
   name: 'catalog',
   configSchema: catalogConfigSchema,
-  migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
+  migrationsDir: path.join(SERVICE_DIR, 'prisma/migrations'),
   connect: (url, config) => createCatalogDb(url, config.DB_POOL_SIZE),
   seed: seedCatalog,
   start({ config, db, logger }) {

@@ -1,4 +1,4 @@
-// Starts the Catalog as a real process the way `npm start -w catalog-service` does, with no
+// Starts the Catalog as a real process with `npm start -w catalog-service` (build, then node), with no
 // DATABASE_URL: it must bring up its own embedded PostgreSQL, migrate, seed and serve; SIGTERM
 // must then stop it cleanly.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -36,7 +36,8 @@ describe('Catalog started on its own with no DATABASE_URL', () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' };
     delete env.DATABASE_URL;
-    child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: path.join(ROOT, 'catalog-service'), env });
+    // npm itself, as a developer runs it: it builds, then exec's node, so SIGTERM reaches the service.
+    child = spawn('npm', ['start', '--silent', '-w', 'catalog-service'], { cwd: ROOT, env });
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     const url = `http://127.0.0.1:${port}`;

@@ -15,8 +15,9 @@ import { placeOrderUseCase } from './domain/place-order';
 import { type RecoveryWorker, recoveryWorker } from './domain/recovery';
 import { dashboardPages, dashboardRoutes } from './routes/dashboard-routes';
 import { orderRoutes } from './routes/order-routes';
+import { SERVICE_DIR } from './service-dir';
 
-export const OPENAPI_FILE = path.resolve(__dirname, '../../openapi/order.yaml');
+export const OPENAPI_FILE = path.join(SERVICE_DIR, '../openapi/order.yaml');
 
 function dependencyPolicy(config: OrderConfig): DependencyPolicy {
   return {

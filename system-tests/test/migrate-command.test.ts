@@ -8,17 +8,20 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ensureDatabase } from 'service-platform';
+import { serviceCommand, servicesBuilt } from '../../scripts/build-services';
 import { testPostgresUrl } from '../../test-support/test-database';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SERVICES = ['catalog', 'account', 'order'] as const;
+type Service = (typeof SERVICES)[number];
 
 jest.setTimeout(120_000);
 
 /** Runs `<service> migrate` with only `env` (and PATH); resolves with its exit code and output. */
-function migrate(service: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+async function migrate(service: Service, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  await servicesBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], {
+    const child = spawn(process.execPath, serviceCommand(service, 'migrate'), {
       cwd: path.join(ROOT, `${service}-service`),
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

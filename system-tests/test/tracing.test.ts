@@ -9,6 +9,7 @@ import { CLIENT, type OtlpReceiver, type ReceivedSpan, SERVER, startOtlpReceiver
 import { json, setUpShop, type Shop } from '../../test-support/order-workload';
 import { startSystem, type System } from '../../test-support/system-harness';
 import { testPostgresUrl } from '../../test-support/test-database';
+import { builtMain, servicesBuilt } from '../../scripts/build-services';
 
 const SHOP: Shop = { items: [{ sku: 'TRC-A', stock: 100, priceCents: 700 }], accounts: [{ id: 'trc-acc', creditLimitCents: 1_000_000 }] };
 /** The SDK's standard settings, as an operator would set them; a short batch delay so spans come soon. */
@@ -183,17 +184,22 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     expect(readFileSync(path.resolve(__dirname, `../../${name}-service/src/instrument.ts`), 'utf8')).toContain(`startTracing('${name}-service')`);
   });
 
-  test('when no endpoint is set, then the SDK is not even loaded', () => {
-    const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e', [
-      "require('./src/instrument');",
-      "const loaded = Object.keys(require.cache).filter((f) => f.includes('@opentelemetry/'));",
-      'process.stdout.write(JSON.stringify(loaded));',
+  // The build as it runs: every module of it loaded (an unknown argument is refused only after
+  // that), then which OpenTelemetry packages came with it. The API alone is a set of no-ops.
+  test('when no endpoint is set, then the SDK is not even loaded', async () => {
+    await servicesBuilt();
+    const probe = spawnSync(process.execPath, ['-e', [
+      "process.on('exit', () => process.stdout.write(JSON.stringify(Object.keys(require.cache)",
+      "  .filter((f) => /[\\/]node_modules[\\/]@(opentelemetry|prisma[\\/]instrumentation)[\\/]/.test(f))",
+      "  .map((f) => f.replace(/.*[\\/]node_modules[\\/](@[^\\/]+[\\/][^\\/]+).*/, '$1')))));",
+      `process.argv = [process.argv[0], ${JSON.stringify(builtMain('order'))}, 'not-a-command'];`,
+      'require(process.argv[1]);',
     ].join('\n')], {
       cwd: path.resolve(__dirname, '../../order-service'),
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' },
       encoding: 'utf8',
     });
-    expect(probe.stderr).toBe('');
-    expect(JSON.parse(probe.stdout)).toEqual([]);
+    expect(probe.stderr).toContain('unknown arguments "not-a-command"');
+    expect([...new Set(JSON.parse(probe.stdout))]).toEqual(['@opentelemetry/api']);
   });
 });

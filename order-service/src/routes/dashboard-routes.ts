@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Router } from 'express';
 import type { DashboardState } from '../dashboard/dashboard-state';
+import { SERVICE_DIR } from '../service-dir';
 import { toOrderDto } from './order-answers';
 
-/** The page's files, beside src/ (not under it, so a compiled build resolves them the same way). */
-const PUBLIC_DIR = path.resolve(__dirname, '../../public');
+/** The page's files, beside src/ (not under it: the build does not copy them). */
+const PUBLIC_DIR = path.join(SERVICE_DIR, 'public');
 const FILES: Record<string, string> = {
   '/dashboard': 'dashboard.html',
   '/dashboard/dashboard.js': 'dashboard.js',
