@@ -13,6 +13,7 @@ import { Registry } from 'prom-client';
 import { applyMigrations, type BaseConfig, createLogger, ensureDatabase, loadConfig, type Logger, runService, startPeriodicTask, untraced } from 'service-platform';
 import type { z } from 'zod';
 import { buildAccountApp } from '../../account-service/src/app';
+import { SERVICE_DIR as ORDER_DIR } from '../../order-service/src/service-dir';
 import { accountConfigSchema } from '../../account-service/src/config/account-config';
 import { createAccountDb } from '../../account-service/src/data/account-db';
 import { holdService } from '../../account-service/src/domain/holds';
@@ -28,7 +29,7 @@ import { orderRepository } from '../../order-service/src/data/order-repository';
 import { inProcessAccount } from './account-adapter';
 import { inProcessCatalog } from './catalog-adapter';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(ORDER_DIR, '..'); // the services' folders, wherever this file was bundled to
 /** The adapters' Dependency objects are never called through: any policy fills the shape. */
 const INERT: DependencyPolicy = {
   breaker: { errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeoutMs: 5_000, rollingWindowMs: 10_000 }, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, maxConcurrent: 1_000_000,
