@@ -117,10 +117,11 @@ export function installFakes() {
         // A dropped connection: the request is destroyed (passing an error to the reply callback can
         // surface as an unhandled socket error in nock's interceptor instead).
         if (r === 'network-error') {
-          // The client sees the error on its request; the mock socket's own copy of it has no
-          // listener and would otherwise surface as an unhandled error, now and then.
-          this.req.socket?.on('error', () => undefined);
-          return this.req.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+          // Destroyed without an error, as a peer that closes the connection: the client's own http
+          // stack sees the socket close before any answer and fails the request with ECONNRESET
+          // ("socket hang up"). Destroyed with an error, the mock socket emitted that error again
+          // after the request had let go of the socket: an unhandled error on a loaded machine.
+          return this.req.destroy();
         }
         const [status, json] = Array.isArray(r) ? r : r.reply;
         const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
