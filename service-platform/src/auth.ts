@@ -117,7 +117,7 @@ export function authenticate(doc: OpenApiDocument, credentials: Credentials): Re
     const operation = operations.find((o) => o.method === req.method && o.pattern.test(req.path));
     if (!operation || operation.schemes.length === 0) return next();
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    let refusal: Error = new Unauthorized(operation.schemes.join(' or '));
+    let refusal: Error | undefined; // made only when the request is refused: an Error captures a stack
     for (const name of operation.schemes) {
       const scheme = schemes[name];
       try {
@@ -131,7 +131,7 @@ export function authenticate(doc: OpenApiDocument, credentials: Credentials): Re
       }
     }
     const open = operation.schemes.map((name) => schemes[name].open).find((p) => p !== undefined);
-    if (!open) return next(refusal);
+    if (!open) return next(refusal ?? new Unauthorized(operation.schemes.join(' or ')));
     res.locals.principal = open;
     next();
   };
