@@ -15,7 +15,7 @@ export interface FakeCall {
   headers: Record<string, string | string[]>;
 }
 
-export type Reply = [number, unknown?] | { delayMs: number; reply: [number, unknown?] } | 'network-error';
+export type Reply = [number, unknown?] | { delayMs: number; reply: [number, unknown?] };
 export type Behaviour = (id: string, body: any) => Reply | Promise<Reply>;
 
 export const PRICES: Record<string, number> = { 'COFFEE-1KG': 2450, 'MUG-CERAMIC': 1200 };
@@ -116,20 +116,13 @@ export function installFakes() {
       const answer = (r: Reply) => {
         // A dropped connection: the request is destroyed (passing an error to the reply callback can
         // surface as an unhandled socket error in nock's interceptor instead).
-        if (r === 'network-error') {
-          // Destroyed without an error, as a peer that closes the connection: the client's own http
-          // stack sees the socket close before any answer and fails the request with ECONNRESET
-          // ("socket hang up"). Destroyed with an error, the mock socket emitted that error again
-          // after the request had let go of the socket: an unhandled error on a loaded machine.
-          return this.req.destroy();
-        }
         const [status, json] = Array.isArray(r) ? r : r.reply;
         const send = () => callback(null, [status, json === undefined ? '' : JSON.stringify(json), { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }]);
         if (Array.isArray(r)) send();
         else setTimeout(send, r.delayMs);
       };
       const r = behaviours[name](id, body);
-      // Answered at once unless the behaviour holds the call (a barrier): a drop must stay synchronous.
+      // Answered at once unless the behaviour holds the call (a barrier).
       if (r instanceof Promise) void r.then(answer);
       else answer(r);
     }).persist();

@@ -94,15 +94,6 @@ describe('POST /orders when a dependency fails', () => {
     expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(2);
   });
 
-  test('when the connection drops once, then the call is retried and the order succeeds', async () => {
-    order = await startOrder({ RETRY_MAX_ATTEMPTS: '3' });
-    const happy = fakes.account.hold;
-    let n = 0;
-    fakes.account.hold = (id, body) => (n++ === 0 ? 'network-error' : happy(id, body));
-    expect((await order.placeOrder()).status).toBe(201);
-    expect(fakes.callsTo('PUT', /\/holds\//)).toHaveLength(2);
-  });
-
   test('when the Catalog answers 409, then the call is not retried', async () => {
     order = await startOrder({ RETRY_MAX_ATTEMPTS: '3' });
     fakes.catalog.reserve = () => problem(409, 'out_of_stock', { shortages: [] });
