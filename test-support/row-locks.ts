@@ -47,6 +47,19 @@ export function waitUntilBlockedBy(databaseUrl: string, pid: number): Promise<vo
   });
 }
 
+/** Waits until `n` backends of the database wait for locks (a chain: one waits on another that waits). */
+export function waitUntilWaiting(databaseUrl: string, n: number): Promise<void> {
+  return withClient(databaseUrl, async (client) => {
+    for (let i = 0; i < 300; i++) {
+      const { rows } = await client.query(
+        'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0');
+      if (rows.length >= n) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`fewer than ${n} backends ever waited for a lock`);
+  });
+}
+
 /** The database's backends, other than `exceptPids`, that wait for a lock or sit in a transaction. */
 export function busyBackends(databaseUrl: string, exceptPids: number[]): Promise<Array<{ state: string; wait: string | null }>> {
   return withClient(databaseUrl, async (client) => (await client.query<{ state: string; wait: string | null }>(

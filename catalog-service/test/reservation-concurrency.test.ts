@@ -1,5 +1,6 @@
 // Races on a real PostgreSQL: requests fired together over real HTTP, then the stock checked
 // through the API. Stock must be counted exactly once and never go below zero.
+import { holdInTransaction, waitUntilBlockedBy, waitUntilWaiting } from '../../test-support/row-locks';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
 import { confirm, countStatuses, expectProblem, getReservation, newReservationId, release, sleep } from './reservation-helpers';
 
@@ -15,6 +16,23 @@ describe('Catalog reservations under concurrency', () => {
     expect((await catalog.putItem(sku, { stock })).status).toBe(201);
     return sku;
   }
+
+  test('when a release arrives while the reservation of its id is still in its transaction, then it waits for it, and releases it once it commits', async () => {
+    const sku = await item(10);
+    const id = newReservationId('inflight');
+    // reserve_stock inserts the reservation, then waits for the item row, which the test holds.
+    const lock = await holdInTransaction(catalog.databaseUrl, 'SELECT sku FROM items WHERE sku = $1 FOR UPDATE', [sku]);
+    const reserving = catalog.reserve(id, [{ sku, quantity: 4 }]);
+    await waitUntilBlockedBy(catalog.databaseUrl, lock.pid);
+    // The release's tombstone insert waits on the uncommitted reservation of the same id.
+    const releasing = release(catalog, id);
+    await waitUntilWaiting(catalog.databaseUrl, 2);
+    await lock.free();
+    expect((await reserving).status).toBe(201);
+    expect((await releasing).status).toBe(204);
+    expect((await getReservation(catalog, id)).body.status).toBe('released');
+    expect(await catalog.stockOf(sku)).toBe(10);
+  });
 
   test('when 30 reservations of 1 unit race for a stock of 10, then exactly 10 are held, 20 are out_of_stock and the stock ends at 0', async () => {
     const sku = await item(10);

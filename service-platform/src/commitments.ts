@@ -1,26 +1,22 @@
-import { inTransaction, rollbackWith, type SqlRunner, type TransactionRunner } from './transactions';
+import { inTransaction, type SqlRunner, type TransactionRunner } from './transactions';
 
 /**
  * The one mechanism behind Catalog's reservations and Account's holds: a commitment is a row
  * keyed by the caller's id that holds some resource (stock, credit) until it is settled
- * (confirmed / captured), released, or expires. The kit owns the life of the row; each service
- * owns its resource (what to take, how to give it back) and its domain checks.
+ * (confirmed / captured), released, or expires. Each service claims and settles its commitments
+ * in SQL functions of its own (Catalog's `reserve_stock` and `confirm_reservation`, Account's
+ * `place_hold` and `capture_hold`: one round trip and one commit each), all with one row protocol:
+ * INSERT … ON CONFLICT DO NOTHING of a 'held' row, then the resource taken, a refusal leaving no
+ * row; settling is held (and not past expiry) → settled. The kit has the rest of the row's life,
+ * the same for both: releases (tombstones for ids not yet claimed), expiry sweeps, replays.
  *
  * Lock order: the commitment row first, then the resource rows in key order (`giveBack` and the
  * service's `take` must lock them ORDER BY key). Sweeps skip commitment rows others hold.
- *
- * Catalog and Account run their claim and settle on the hot path as SQL functions of their own
- * (`reserve_stock`, `place_hold`, …: one round trip and one commit instead of an interactive
- * transaction), keeping this row protocol exactly: INSERT … ON CONFLICT DO NOTHING of a 'held'
- * row, the resource taken after it, a refusal leaving no row. `claim` and `settle` here are the
- * same protocol in TypeScript, for a service whose `take` is not one statement, and what the
- * kit's own tests race releases against.
+
  */
 export interface CommitmentTable<Tx extends SqlRunner> {
   /** The table of commitments: id, status, request_hash, expires_at, updated_at. */
   table: string;
-  /** The status a commitment settles into for good ('confirmed', 'captured'). */
-  settled: string;
   /** Gives back what these commitments hold, locking the resource rows in key order first. */
   giveBack(tx: Tx, ids: string[]): Promise<void>;
 }
@@ -38,9 +34,6 @@ export type ClaimOutcome<Rec, Refusal> =
   | { kind: 'released' }
   | { kind: 'refused'; refusal: Refusal };
 
-/** What the service's `take` answers, inside the claim's transaction. */
-export type Taken<Refusal> = { ok: true } | { ok: false; refusal: Refusal };
-
 /** A held commitment past its expiry reads as expired, before the sweeper got to it. */
 export const effectiveStatus = (alias = '') =>
   `CASE WHEN ${alias}status = 'held' AND ${alias}expires_at <= now() THEN 'expired' ELSE ${alias}status END`;
@@ -51,11 +44,7 @@ export function replayOf<Rec extends CommitmentRow>(record: Rec, requestHash: st
   return record.requestHash === requestHash ? { kind: 'replayed', record } : { kind: 'mismatch' };
 }
 
-export function commitmentKit<Tx extends SqlRunner, Rec extends CommitmentRow>(
-  db: TransactionRunner<Tx> & SqlRunner,
-  spec: CommitmentTable<Tx>,
-  read: (db: SqlRunner, id: string) => Promise<Rec | null>,
-) {
+export function commitmentKit<Tx extends SqlRunner>(db: TransactionRunner<Tx> & SqlRunner, spec: CommitmentTable<Tx>) {
   const { table } = spec;
 
   /** The held → released move with the resource given back; false when it was not held. */
@@ -68,48 +57,6 @@ export function commitmentKit<Tx extends SqlRunner, Rec extends CommitmentRow>(
   }
 
   return {
-    /**
-     * Claims `id` for `requestHash` and lets `take` take the resource, in one transaction; a refusal
-     * from `take` rolls the claim back and is returned. An id already there answers as a replay.
-     */
-    async claim<Refusal>(
-      id: string, requestHash: string, ttlSeconds: number, take: (tx: Tx) => Promise<Taken<Refusal>>,
-      /** More columns of the claimed row (names are the service's constants, never input). */
-      columns: Record<string, unknown> = {},
-    ): Promise<ClaimOutcome<Rec, Refusal>> {
-      const extra = Object.entries(columns);
-      const names = extra.map(([name]) => `, ${name}`).join('');
-      const places = extra.map((_c, i) => `, $${i + 4}`).join('');
-      const existing = await read(db, id);
-      if (existing) return replayOf(existing, requestHash);
-      const outcome = await inTransaction(db, async (tx): Promise<ClaimOutcome<Rec, Refusal> | null> => {
-        const claimed = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-          `INSERT INTO ${table} (id, status, request_hash, expires_at${names})
-           VALUES ($1, 'held', $2, now() + make_interval(secs => $3::int)${places}) ON CONFLICT (id) DO NOTHING RETURNING id`,
-          id, requestHash, ttlSeconds, ...extra.map(([, value]) => value));
-        if (claimed.length === 0) return null;
-        const taken = await take(tx);
-        if (!taken.ok) return rollbackWith({ kind: 'refused', refusal: taken.refusal });
-        return { kind: 'created', record: (await read(tx, id))! };
-      });
-      if (outcome) return outcome;
-      // Another request claimed this id between our read and our insert: answer as a replay.
-      const raced = await read(db, id);
-      if (!raced) throw new Error(`${table} ${id} claimed but not found`);
-      return replayOf(raced, requestHash);
-    },
-
-    /** held (and not past expiry) → settled; `then` moves the resource in the same transaction. */
-    settle: (id: string, then: (tx: Tx, id: string) => Promise<void> = async () => undefined): Promise<boolean> =>
-      inTransaction(db, async (tx) => {
-        const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-          `UPDATE ${table} SET status = $2, updated_at = now()
-            WHERE id = $1 AND status = 'held' AND expires_at > now() RETURNING id`, id, spec.settled);
-        if (rows.length === 0) return false;
-        await then(tx, id);
-        return true;
-      }),
-
     /**
      * held → released, the resource given back. An unknown id is closed with a tombstone, so a
      * claim that arrives after its own compensation holds nothing. Read committed: each statement

@@ -60,7 +60,7 @@ const fromJson = (h: HoldJson): HoldRecord => ({ ...h, expiresAt: new Date(h.exp
 type HoldAnswer = { outcome: 'created' | 'existing'; record: HoldJson } | { outcome: 'refused'; account: AccountRecord | null };
 
 export function holdRepository(db: AccountDb) {
-  const kit = commitmentKit<Tx, HoldRecord>(db, { table: 'holds', settled: 'captured', giveBack: returnCredit }, readHold);
+  const kit = commitmentKit<Tx>(db, { table: 'holds', giveBack: returnCredit });
   return {
     find: (id: string) => readHold(db, id),
 

@@ -80,7 +80,7 @@ type ReserveAnswer =
   | { outcome: 'refused'; items: LockedItem[] };
 
 export function reservationRepository(db: CatalogDb) {
-  const kit = commitmentKit<Tx, ReservationRecord>(db, { table: 'reservations', settled: 'confirmed', giveBack: returnStock }, readRecord);
+  const kit = commitmentKit<Tx>(db, { table: 'reservations', giveBack: returnStock });
   return {
     find: (id: string) => readRecord(db, id),
 
