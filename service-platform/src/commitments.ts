@@ -34,10 +34,6 @@ export type ClaimOutcome<Rec, Refusal> =
   | { kind: 'released' }
   | { kind: 'refused'; refusal: Refusal };
 
-/** A held commitment past its expiry reads as expired, before the sweeper got to it. */
-export const effectiveStatus = (alias = '') =>
-  `CASE WHEN ${alias}status = 'held' AND ${alias}expires_at <= now() THEN 'expired' ELSE ${alias}status END`;
-
 /** The same id again: the same commitment for the same request hash, else why not. */
 export function replayOf<Rec extends CommitmentRow>(record: Rec, requestHash: string): ClaimOutcome<Rec, never> {
   if (record.requestHash === null) return { kind: 'released' };

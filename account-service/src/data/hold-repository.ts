@@ -1,4 +1,4 @@
-import { callJsonFunction, type ClaimOutcome, commitmentKit, effectiveStatus, inOneStatement, replayOf, type SqlRunner } from 'service-platform';
+import { callJsonFunction, type ClaimOutcome, commitmentKit, inOneStatement, replayOf } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
 import type { AccountDb } from './account-db';
 import type { AccountRecord } from './account-repository';
@@ -29,14 +29,6 @@ export interface HoldRefusal {
 
 type Tx = Prisma.TransactionClient;
 
-async function readHold(db: SqlRunner, id: string): Promise<HoldRecord | null> {
-  const rows = await db.$queryRawUnsafe<HoldRecord[]>(
-    `SELECT id, ${effectiveStatus()} AS status, account_id AS "accountId", amount_cents AS "amountCents", currency,
-            request_hash AS "requestHash", expires_at AS "expiresAt"
-       FROM holds WHERE id = $1`, id);
-  return rows[0] ?? null;
-}
-
 /**
  * Gives the amounts of a set of holds back to their accounts. The accounts are locked in id order
  * first: a sweep touches several, and two sweeps locking them in different orders could deadlock.
@@ -62,7 +54,11 @@ type HoldAnswer = { outcome: 'created' | 'existing'; record: HoldJson } | { outc
 export function holdRepository(db: AccountDb) {
   const kit = commitmentKit<Tx>(db, { table: 'holds', giveBack: returnCredit });
   return {
-    find: (id: string) => readHold(db, id),
+    /** The hold as `hold_json` (its migration) answers it, the same as place and capture do. */
+    find: async (id: string): Promise<HoldRecord | null> => {
+      const record = await callJsonFunction<HoldJson | null>(db, 'SELECT hold_json($1)', id);
+      return record && fromJson(record);
+    },
 
     /**
      * Claims the id and takes the credit in one call of `place_hold` (its migration): one round trip,

@@ -1,4 +1,4 @@
-import { callJsonFunction, type ClaimOutcome, commitmentKit, effectiveStatus, inOneStatement, replayOf, type SqlRunner } from 'service-platform';
+import { callJsonFunction, type ClaimOutcome, commitmentKit, inOneStatement, replayOf } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
 import type { CatalogDb } from './catalog-db';
 
@@ -40,19 +40,6 @@ export type Priced<Refusal> =
 
 type Tx = Prisma.TransactionClient;
 
-async function readRecord(db: SqlRunner, id: string): Promise<ReservationRecord | null> {
-  const rows = await db.$queryRawUnsafe<Array<Omit<ReservationRecord, 'lines'>>>(
-    `SELECT r.id, ${effectiveStatus('r.')} AS status, r.request_hash AS "requestHash", r.total_cents AS "totalCents",
-            r.currency, r.expires_at AS "expiresAt"
-       FROM reservations r WHERE r.id = $1`,
-    id,
-  );
-  if (rows.length === 0) return null;
-  const lines = await db.$queryRawUnsafe<ReservationLine[]>(
-    `SELECT sku, quantity, unit_price_cents AS "unitPriceCents" FROM reservation_lines WHERE reservation_id = $1 ORDER BY sku`, id);
-  return { ...rows[0], lines };
-}
-
 /**
  * Adds the quantities of a set of reservations back to their items. The items are locked in sku
  * order first, like a reservation locks them: an UPDATE … FROM a join locks rows in whatever order
@@ -82,7 +69,11 @@ type ReserveAnswer =
 export function reservationRepository(db: CatalogDb) {
   const kit = commitmentKit<Tx>(db, { table: 'reservations', giveBack: returnStock });
   return {
-    find: (id: string) => readRecord(db, id),
+    /** The reservation as `reservation_json` (its migration) answers it, the same as reserve and confirm do. */
+    find: async (id: string): Promise<ReservationRecord | null> => {
+      const record = await callJsonFunction<ReservationJson | null>(db, 'SELECT reservation_json($1)', id);
+      return record && fromJson(record);
+    },
 
     /**
      * Claims the id and takes the stock of every line, or none, in one call of `reserve_stock` (its
