@@ -36,6 +36,15 @@ const DEFAULTS = { maxAttempts: 3, maxWaitMs: 10_000, timeoutMs: 15_000 } as con
 /** Prisma's own (client-side) transaction timer fires this long after the database's: the database's wins. */
 const CLIENT_TIMER_SLACK_MS = 1_000;
 
+/**
+ * The milliseconds the database may spend of what is left of a budget. A statement's timeout starts
+ * when the statement does, after the ones before it, and the cancel, the rollback and the answer
+ * take round trips too (30-60 ms each through Prisma on a loaded two-core machine): a third of the
+ * budget, at most 100 ms, is kept for them.
+ */
+const databaseShare = (remainingMs: number, capMs: number) =>
+  Math.max(1, Math.floor(Math.min(remainingMs - Math.min(100, remainingMs / 3), capMs)));
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -58,10 +67,7 @@ export async function inTransaction<Tx extends SqlRunner, R>(
     try {
       return await db.$transaction(async (tx) => {
         if (remaining !== undefined) {
-          // A statement's timeout starts when the statement does, after the ones before it, and the
-          // cancel, the rollback and the answer take round trips too (30-60 ms each through Prisma
-          // on a loaded two-core machine): keep a third of the budget, at most 100 ms, for them.
-          const ms = String(Math.max(1, Math.floor(Math.min(remaining - Math.min(100, remaining / 3), timeoutMs))));
+          const ms = String(databaseShare(remaining, timeoutMs));
           await tx.$queryRawUnsafe(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)`, ms);
         }
         return work(tx);
@@ -91,7 +97,7 @@ export async function inOneStatement<R>(run: (lockTimeoutMs: number) => Promise<
   for (let attempt = 1; ; attempt++) {
     const remaining = deadline === undefined ? undefined : deadline - Date.now();
     if (remaining !== undefined && remaining <= 0) throw new BudgetExhausted();
-    const ms = remaining === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(remaining - Math.min(100, remaining / 3), timeoutMs)));
+    const ms = remaining === undefined ? timeoutMs : databaseShare(remaining, timeoutMs);
     try {
       return await run(ms);
     } catch (err) {
