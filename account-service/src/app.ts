@@ -33,6 +33,7 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
     routes,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
+    publicUrl: config.PUBLIC_URL,
     credentials: credentialsFrom(config, true),
     validateResponses: deps.validateResponses,
   });

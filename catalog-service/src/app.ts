@@ -34,6 +34,7 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
     routes,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
+    publicUrl: config.PUBLIC_URL,
     credentials: credentialsFrom(config, false),
     validateResponses: deps.validateResponses,
   });

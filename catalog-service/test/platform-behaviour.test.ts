@@ -69,9 +69,11 @@ describe('Shared platform on the Catalog', () => {
   });
 
   test('when /openapi.json and /docs are asked, then the document and Swagger UI are served', async () => {
-    const doc = await catalog.call('GET', '/openapi.json');
-    expect(doc.body.servers[0].url).toBe(catalog.baseUrl); // absolute: a generated client can build URLs from it
+    const doc = await catalog.call('GET', '/openapi.json', undefined, { Host: 'evil.example' });
     expect(doc.status).toBe(200);
+    // Never the Host header (a shared cache would serve the caller's claim to everyone): relative
+    // without PUBLIC_URL.
+    expect(doc.body.servers).toEqual([{ url: '/' }]);
     expect(doc.body).toMatchObject({ openapi: '3.1.0', info: { title: 'Catalog service' } });
     expect(Object.keys(doc.body.paths)).toContain('/reservations/{reservationId}');
     const ui = await fetch(`${catalog.baseUrl}/docs/`);

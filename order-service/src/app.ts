@@ -120,6 +120,7 @@ export function buildOrderApp(deps: {
     // taking Order out of rotation would turn one slow dependency into a full outage.
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
+    publicUrl: config.PUBLIC_URL,
     credentials: credentialsFrom(config, true),
     validateResponses: deps.validateResponses,
     pages: dashboardPages(),

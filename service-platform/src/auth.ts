@@ -3,8 +3,9 @@ import type { RequestHandler, Response } from 'express';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { Forbidden, IdentityProviderUnavailable, InvalidToken } from './auth-errors';
 import type { BaseConfig } from './config';
-import { Unauthorized } from './errors';
-import type { OpenApiDocument } from './openapi-document';
+import { RouteNotFound, Unauthorized } from './errors';
+import { routeMatchOf, type SchemeName } from './routing';
+
 
 /** Who is calling, as the operation's security schemes established it. */
 export type Principal =
@@ -15,7 +16,6 @@ export type Principal =
   /** Customer authentication is off (development): the caller may act for any account. */
   | { kind: 'anyone' };
 
-export type SchemeName = 'adminToken' | 'serviceToken' | 'customerToken';
 
 export interface CustomerTokens {
   jwksUrl: string;
@@ -79,43 +79,28 @@ function customerTokens(settings: CustomerTokens | undefined) {
   };
 }
 
-interface Operation {
-  method: string;
-  pattern: RegExp;
-  /** Alternatives: any one scheme of the list is enough. Empty: no credential needed. */
-  schemes: SchemeName[];
-}
-
-/** Each operation of the document, with the schemes its `security` accepts. */
-function operationsOf(doc: OpenApiDocument): Operation[] {
-  const globalSecurity = (doc.security as Array<Record<string, unknown>> | undefined) ?? [];
-  return Object.entries(doc.paths).flatMap(([template, item]) =>
-    Object.entries(item as Record<string, { security?: Array<Record<string, unknown>> }>)
-      .filter(([method]) => ['get', 'put', 'post', 'patch', 'delete'].includes(method))
-      .map(([method, op]) => ({
-        method: method.toUpperCase(),
-        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-        schemes: (op.security ?? globalSecurity).flatMap((alternative) => Object.keys(alternative)) as SchemeName[],
-      })),
-  );
-}
-
 /**
- * Authenticates every request against the security its operation declares in the OpenAPI
- * document, before the body is read: a caller without a valid credential gets `401` and learns
- * nothing of the schema. A scheme whose credential is not configured is open (development only:
- * production refuses to start without them). The principal is kept for the route (`principalOf`).
+ * Authenticates every request against the security of the operation the route gate matched (the
+ * document's `security`), before the body is read: a caller without a valid credential gets `401`
+ * and learns nothing of the schema. A request that reached no operation never gets here as anyone:
+ * it is refused (`404`), so a route the gate did not match cannot run unauthenticated. A scheme whose
+ * credential is not configured is open (development only: production refuses to start without
+ * them). The principal is kept for the route (`principalOf`).
  */
-export function authenticate(doc: OpenApiDocument, credentials: Credentials): RequestHandler {
-  const operations = operationsOf(doc);
+export function authenticate(credentials: Credentials): RequestHandler {
   const schemes: Record<SchemeName, { open?: Principal; verify?: (token: string) => Promise<Principal | null> }> = {
     adminToken: sharedSecret(credentials.adminToken, { kind: 'admin' }),
     serviceToken: sharedSecret(credentials.serviceToken, { kind: 'service' }),
     customerToken: customerTokens(credentials.customer),
   };
   return async (req, res, next) => {
-    const operation = operations.find((o) => o.method === req.method && o.pattern.test(req.path));
-    if (!operation || operation.schemes.length === 0) return next();
+    const match = routeMatchOf(res);
+    if (match?.kind !== 'operation') return next(new RouteNotFound(req.method, req.path));
+    const operation = match.operation;
+    if (operation.schemes.length === 0) {
+      res.locals.principal = { kind: 'anyone' } satisfies Principal;
+      return next();
+    }
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     let refusal: Error | undefined; // made only when the request is refused: an Error captures a stack
     for (const name of operation.schemes) {
@@ -137,8 +122,15 @@ export function authenticate(doc: OpenApiDocument, credentials: Credentials): Re
   };
 }
 
-/** The caller, as `authenticate` established it (an operation without security: anyone). */
-export const principalOf = (res: Response): Principal => (res.locals.principal as Principal | undefined) ?? { kind: 'anyone' };
+/**
+ * The caller, as `authenticate` established it. A route that runs without it has bypassed
+ * authentication: that is a bug, answered 500, never a request served as anyone.
+ */
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new Error('principalOf: no principal (the route ran without authenticate)');
+  return principal;
+}
 
 /** A customer may act only for their own account; admins, services and open development for any. */
 export function mayActFor(principal: Principal, accountId: string): boolean {

@@ -91,13 +91,14 @@ export class Unauthorized extends CataloguedProblem {
 
 export class RouteNotFound extends CataloguedProblem {
   constructor(method: string, path: string) {
-    super('route_not_found', `${method} ${path} is not an operation of this service; see /docs.`);
+    super('route_not_found', `${method} ${path} is not an operation of this service (paths are matched exactly: letter case as documented, no trailing slash); see /docs.`);
   }
 }
 
+/** RFC 9110 §15.5.6: a 405 lists the methods the path has, in `Allow`. */
 export class MethodNotAllowed extends CataloguedProblem {
-  constructor(method: string, path: string) {
-    super('method_not_allowed', `${method} is not allowed on ${path}; see /docs.`);
+  constructor(method: string, path: string, allow: string[]) {
+    super('method_not_allowed', `${method} is not allowed on ${path}; it allows ${allow.join(', ')}. See /docs.`, { headers: { Allow: allow.join(', ') } });
   }
 }
 

@@ -6,9 +6,15 @@ import { createHealth, type Health, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics';
 import type { OpenApiDocument } from './openapi-document';
+import { assertRoutesMatchDocument } from './documented-routes';
 import { problemHandler, routeNotFound } from './problem-middleware';
 import { requestContext } from './request-context';
 import { requestLog } from './request-log';
+import { routeGate } from './route-gate';
+import { type PageRoute, routeTable } from './routing';
+
+/** The routes every service has outside its API document: health, metrics, the document, Swagger UI. */
+const PLATFORM_PAGES: PageRoute[] = [{ path: '/livez' }, { path: '/readyz' }, { path: '/metrics' }, { path: '/openapi.json' }, { path: '/docs' }, { path: '/docs/*' }];
 
 export interface HttpAppOptions {
   service: string;
@@ -25,8 +31,11 @@ export interface HttpAppOptions {
   /**
    * Pages for people (HTML and its static assets), served like /docs: outside the API document, so
    * before authentication and validation. The data they show comes from documented operations.
+   * `paths` declares every path `router` serves (the route gate lets through only those).
    */
-  pages?: Router;
+  pages?: { paths: string[]; router: Router };
+  /** The service's public base URL, named first in the served document's `servers`; unset: relative. */
+  publicUrl?: string;
 }
 
 export interface HttpApp {
@@ -43,23 +52,29 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   const app = express();
   const metrics = opts.metrics ?? createHttpMetrics(opts.service);
   const health = createHealth(opts.readiness, metrics.registry);
-  const servedDoc = { ...opts.openapi, servers: [{ url: '/' }] };
+  // Never the request's Host header: a shared cache would keep whatever address a caller claimed.
+  const servers = [...(opts.publicUrl ? [{ url: opts.publicUrl }] : []), { url: '/' }];
+  const servedDoc = { ...opts.openapi, servers };
+  const table = routeTable(opts.openapi, [...PLATFORM_PAGES, ...(opts.pages?.paths ?? []).map((path) => ({ path }))]);
+  assertRoutesMatchDocument(opts.routes, table);
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  // The gate already refused every other spelling; the router matches the same way, not leniently.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(requestContext);
   app.use(requestLog(opts.logger));
   app.use(metrics.middleware);
+  app.use(routeGate(table));
   app.use(health.router);
-  // The document as fetched names the address it came from first, so a client generated from it
-  // (in Node, with no page to be relative to) can build URLs; '/' stays for Swagger UI and proxies.
-  app.get('/openapi.json', (req, res) => {
-    res.json({ ...servedDoc, servers: [{ url: `${req.protocol}://${req.get('host')}`, description: 'where this document was fetched from' }, ...servedDoc.servers] });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(servedDoc);
   });
   // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
   const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
   app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
-  if (opts.pages) app.use(opts.pages);
-  app.use(authenticate(opts.openapi, opts.credentials));
+  if (opts.pages) app.use(opts.pages.router);
+  app.use(authenticate(opts.credentials));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,

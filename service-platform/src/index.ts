@@ -15,6 +15,7 @@ export * from './migrate-command';
 export * from './migrations';
 export * from './openapi-document';
 export * from './pagination';
+export * from './routing';
 export * from './problem-middleware';
 export * from './request-context';
 export * from './service-runner';

@@ -1,14 +1,20 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { routeMatchOf } from './routing';
 
 export interface HttpMetrics {
   registry: Registry;
   middleware: RequestHandler;
 }
 
-/** The route template ("/items/:sku"), never the raw path, so labels stay few. */
-const routeOf = (req: Parameters<RequestHandler>[0]): string =>
-  req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+/**
+ * The route the gate matched ("/items/:sku", a page, "/docs/*" for Swagger UI's files), never the
+ * raw path, so labels stay few; "unmatched" for a path that is no route.
+ */
+const routeOf = (res: Parameters<RequestHandler>[1]): string => {
+  const match = routeMatchOf(res);
+  return match && match.kind !== 'not_found' ? match.label : 'unmatched';
+};
 
 /** A registry per app (tests run several apps in one process) with RED metrics for HTTP. */
 export function createHttpMetrics(service: string): HttpMetrics {
@@ -24,7 +30,7 @@ export function createHttpMetrics(service: string): HttpMetrics {
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: routeOf(req), status: String(res.statusCode) }));
+    res.on('finish', () => end({ method: req.method, route: routeOf(res), status: String(res.statusCode) }));
     next();
   };
   return { registry, middleware };

@@ -19,6 +19,7 @@ interface ValidatorError {
   status: number;
   message?: string;
   errors?: Array<{ path?: string; message?: string }>;
+  headers?: Record<string, string>;
 }
 
 const isValidatorError = (e: unknown): e is ValidatorError =>
@@ -40,7 +41,7 @@ export function toProblem(err: unknown, req: Request, bodyLimit: string): Proble
     switch (err.status) {
       case 400: return new ValidationFailed(errors);
       case 404: return new RouteNotFound(req.method, req.path);
-      case 405: return new MethodNotAllowed(req.method, req.path);
+      case 405: return new MethodNotAllowed(req.method, req.path, (err.headers?.Allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
       case 413: return new PayloadTooLarge(bodyLimit);
       case 415: return new UnsupportedMediaType(err.message ?? 'Send application/json.');
     }

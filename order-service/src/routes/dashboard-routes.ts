@@ -23,12 +23,12 @@ const PAGE_HEADERS = {
  * The dashboard page, its script and its style: static, served to anyone (they hold no data).
  * The data is `GET /dashboard/state`, an operation of the document that needs the admin token.
  */
-export function dashboardPages(): Router {
+export function dashboardPages(): { paths: string[]; router: Router } {
   const router = Router();
   for (const [route, file] of Object.entries(FILES)) {
     router.get(route, (_req, res, next) => res.sendFile(file, { root: PUBLIC_DIR, headers: PAGE_HEADERS }, (err) => err && next(err)));
   }
-  return router;
+  return { paths: Object.keys(FILES), router };
 }
 
 export function dashboardRoutes(readState: () => Promise<DashboardState>): Router {
