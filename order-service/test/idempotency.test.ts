@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { createHash } from 'node:crypto';
+import { orderRepository } from '../src/data/order-repository';
+import type { SagaHooks } from '../src/domain/order-saga';
 import { installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
 
@@ -133,10 +135,85 @@ describe('POST /orders with an Idempotency-Key', () => {
     expect(fakes.calls).toHaveLength(0);
   });
 
+  test('when two customers use the same key, then each gets an order of their own and neither learns of the other', async () => {
+    const key = randomUUID();
+    const alice = await order.placeOrder(ORDER, key);
+    const bob = await order.placeOrder({ ...ORDER, accountId: 'acc-bob', lines: [{ sku: 'COFFEE-1KG', quantity: 1 }] }, key);
+    expect(alice.status).toBe(201);
+    expect(bob.status).toBe(201); // not 422 idempotency_key_reused: the key is Alice's, not Bob's
+    expect(bob.body.id).not.toBe(alice.body.id);
+    expect(bob.body.accountId).toBe('acc-bob');
+    // Each replay answers its own customer's order.
+    expect((await order.placeOrder(ORDER, key)).body.id).toBe(alice.body.id);
+    expect((await order.placeOrder({ ...ORDER, accountId: 'acc-bob', lines: [{ sku: 'COFFEE-1KG', quantity: 1 }] }, key)).body.id).toBe(bob.body.id);
+  });
+
+  test('when a key is past its retention but its order is still undecided, then the key is not freed: a retry answers that order, no second one', async () => {
+    const key = randomUUID();
+    const [{ id }] = await order.sql(
+      `INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, state, lines, created_at)
+       VALUES (gen_random_uuid(), $1, now() - interval '1 second', $2, $3, 'committing', '[]'::jsonb, now() - interval '60 seconds') RETURNING id::text`,
+      [key, requestHashOf(ORDER), ORDER.accountId],
+    );
+    await orderRepository(order.db).purgeExpiredKeys();
+    const retry = await order.placeOrder(ORDER, key);
+    expect(retry).toMatchObject({ status: 202, body: { id, status: 'pending' } });
+    expect(fakes.calls).toHaveLength(0); // nothing reserved, nothing charged for a second order
+    // Once it is final and owes nothing, the key's retention applies again.
+    await order.sql(`UPDATE orders SET state = 'confirmed' WHERE id = $1`, [id]);
+    expect(await orderRepository(order.db).purgeExpiredKeys()).toBeGreaterThanOrEqual(1);
+    expect((await order.sql('SELECT idempotency_key FROM orders WHERE id = $1', [id]))[0].idempotency_key).toBeNull();
+  });
+
   test('when the key is too long, then it is 400', async () => {
     const res = await order.placeOrder(ORDER, 'k'.repeat(256));
     expect(res.status).toBe(400);
     expect(fakes.calls).toHaveLength(0);
+  });
+});
+
+describe('POST /orders duplicates while the first request is past the point of no return', () => {
+  let order: OrderUnderTest;
+  let release: () => void = () => undefined;
+  let reached: Promise<string>;
+  let arrived: (id: string) => void = () => undefined;
+  // A barrier: the first request stops at 'confirm' (its order is `committing`) until the test lets it go.
+  const hooks: SagaHooks = {
+    at: (point, orderId, writer) => {
+      if (point !== 'confirm' || writer.kind !== 'request') return undefined;
+      arrived(orderId);
+      return new Promise<void>((r) => (release = r));
+    },
+  };
+  beforeAll(async () => {
+    isolateNetwork();
+    order = await startOrder({ BREAKER_VOLUME_THRESHOLD: '1000' }, { hooks });
+  });
+  beforeEach(() => {
+    installFakes();
+    reached = new Promise((r) => (arrived = r));
+  });
+  afterEach(() => nock.cleanAll());
+  afterAll(async () => {
+    release();
+    await order.close();
+    restoreNetwork();
+  });
+
+  test('when duplicates come while the first request holds a committing order, then each is 409 request_in_progress, and the stored answer after it ends', async () => {
+    const key = randomUUID();
+    const first = order.placeOrder(ORDER, key);
+    const id = await reached;
+    expect(await order.stateOf(id)).toBe('committing');
+    const duplicates = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => order.placeOrder(ORDER, key)));
+    for (const d of duplicates) {
+      expect(d.status).toBe(409);
+      expect(d.body).toMatchObject({ code: 'request_in_progress', orderId: id });
+      expect(d.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    }
+    release();
+    expect(await first).toMatchObject({ status: 201, body: { id, status: 'confirmed' } });
+    expect(await order.placeOrder(ORDER, key)).toMatchObject({ status: 201, body: { id, status: 'confirmed' } });
   });
 });
 

@@ -26,6 +26,15 @@ describe('Order configuration', () => {
     expect(load({ ORDER_REQUEST_BUDGET_MS: '400' }).ORDER_DB_TIMEOUT_MS).toBe(50);
   });
 
+  test('when keys would be kept shorter than an order can stay undecided, then start-up is refused naming IDEMPOTENCY_KEY_TTL_SECONDS', () => {
+    // Defaults: budget 5 s + grace 30 s + hold 900 s (HOLD_TTL_SECONDS) is the floor.
+    const c = load({});
+    const floor = c.ORDER_REQUEST_BUDGET_MS / 1000 + c.RECOVERY_GRACE_SECONDS + c.HOLD_TTL_SECONDS;
+    expect(() => load({ IDEMPOTENCY_KEY_TTL_SECONDS: '1' })).toThrow(/IDEMPOTENCY_KEY_TTL_SECONDS/);
+    expect(() => load({ IDEMPOTENCY_KEY_TTL_SECONDS: String(Math.ceil(floor) - 1) })).toThrow(/IDEMPOTENCY_KEY_TTL_SECONDS/);
+    expect(load({ IDEMPOTENCY_KEY_TTL_SECONDS: String(Math.ceil(floor)) }).IDEMPOTENCY_KEY_TTL_SECONDS).toBe(Math.ceil(floor));
+  });
+
   test('when the saga pause hook is set in production, then start-up is refused', () => {
     expect(() => load({ NODE_ENV: 'production', SAGA_PAUSE_BEFORE_CONFIRM_MS: '10', ADMIN_TOKEN: 'a'.repeat(20), SERVICE_TOKEN: 'b'.repeat(20) }))
       .toThrow(/SAGA_PAUSE_BEFORE_CONFIRM_MS/);

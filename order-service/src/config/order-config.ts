@@ -54,6 +54,12 @@ export const orderConfigSchema = baseConfigSchema
     path: ['RECOVERY_LEASE_SECONDS'],
     message: 'must be longer than a batch can take: RECOVERY_BATCH_SIZE × (COMPENSATION_BUDGET_MS + 4 × ORDER_DB_TIMEOUT_MS)',
   })
+  // Belt and braces: a key is freed only once its order is final with nothing owed, but a retention
+  // shorter than an order's longest life would also let a client's honest retry look like a new order.
+  .refine((c) => c.IDEMPOTENCY_KEY_TTL_SECONDS >= c.ORDER_REQUEST_BUDGET_MS / 1000 + c.RECOVERY_GRACE_SECONDS + c.HOLD_TTL_SECONDS, {
+    path: ['IDEMPOTENCY_KEY_TTL_SECONDS'],
+    message: 'must be at least ORDER_REQUEST_BUDGET_MS / 1000 + RECOVERY_GRACE_SECONDS + HOLD_TTL_SECONDS (the longest an order can stay undecided)',
+  })
   .refine((c) => c.NODE_ENV !== 'production' || c.SAGA_PAUSE_BEFORE_CONFIRM_MS === 0, {
     path: ['SAGA_PAUSE_BEFORE_CONFIRM_MS'],
     message: 'is a test hook and must be 0 in production',

@@ -64,6 +64,9 @@ const toRecord = (row: Row): OrderRecord => ({ ...row, lines: row.lines as Order
 const guard = (writer: Writer) =>
   writer.kind === 'lease' ? Prisma.sql`AND lease_owner = ${writer.owner}::uuid AND lease_until > now()` : Prisma.empty;
 
+/** A key may be freed only once its order is final and owes nothing (needs_attention is not final). */
+const KEY_FREEABLE = Prisma.sql`state IN ('confirmed', 'rejected', 'failed') AND NOT releases_owed`;
+
 const cursorKey = (o: OrderRecord) => `${o.createdAt.toISOString()}|${o.id}`;
 
 export function orderRepository(db: OrderDb) {
@@ -72,10 +75,10 @@ export function orderRepository(db: OrderDb) {
     return rows.length === 1 ? toRecord(rows[0]) : null;
   };
 
-  const byKey = async (key: string, budgetMs: number) => {
+  const byKey = async (accountId: string, key: string, budgetMs: number) => {
     const rows = await db.$queryRaw<Array<Row & { open: boolean }>>`
-      SELECT ${COLUMNS}, created_at + make_interval(secs => ${budgetMs / 1000}::float8) > now() AS open
-        FROM orders WHERE idempotency_key = ${key}`;
+      SELECT ${COLUMNS}, request_open AND created_at + make_interval(secs => ${budgetMs / 1000}::float8) > now() AS open
+        FROM orders WHERE account_id = ${accountId} AND idempotency_key = ${key}`;
     if (rows.length === 0) return null;
     return { claimed: false as const, order: toRecord(rows[0]), firstRequestOpen: rows[0].open };
   };
@@ -92,19 +95,23 @@ export function orderRepository(db: OrderDb) {
         INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, state, lines, next_attempt_at)
         VALUES (${randomUUID()}::uuid, ${key}, now() + make_interval(secs => ${ttl.keySeconds}::int), ${requestHash}, ${accountId},
                 'pending', ${JSON.stringify(lines)}::jsonb, now() + make_interval(secs => ${ttl.graceSeconds}::int))
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`);
+        ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`);
       const inserted = await insert();
       if (inserted) return { claimed: true as const, order: inserted, firstRequestOpen: true };
-      // A key past its retention is free: clear it, then claim again (rare, so not on the common path).
-      const freed = await db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key = ${key} AND idempotency_expires_at < now()`;
+      // A key past its retention whose order is over is free: clear it, then claim again (rare, so
+      // not on the common path). An order still running or owing releases keeps its key, whatever
+      // the TTL: a second order under one key could charge twice.
+      const freed = await db.$executeRaw`
+        UPDATE orders SET idempotency_key = NULL
+         WHERE account_id = ${accountId} AND idempotency_key = ${key} AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`;
       const retried = freed > 0 ? await insert() : null;
       if (retried) return { claimed: true as const, order: retried, firstRequestOpen: true };
       // Freed between our INSERT and this read (its order failed): null, and the caller tries again.
-      return byKey(key, ttl.budgetMs);
+      return byKey(accountId, key, ttl.budgetMs);
     },
 
-    /** The order holding this Idempotency-Key, if any, as `claim` answers a key already taken. */
-    findByKey: (key: string, budgetMs: number) => byKey(key, budgetMs),
+    /** The account's order holding this Idempotency-Key, if any, as `claim` answers a key already taken. */
+    findByKey: (accountId: string, key: string, budgetMs: number) => byKey(accountId, key, budgetMs),
 
     find: (id: string) => one(Prisma.sql`SELECT ${COLUMNS} FROM orders WHERE id = ${id}::uuid`),
 
@@ -142,6 +149,15 @@ export function orderRepository(db: OrderDb) {
          WHERE id = ${id}::uuid AND state = ${from} ${guard(writer)}
         RETURNING ${COLUMNS}`);
     },
+
+    /**
+     * The request ended with the order undecided or owing releases: recovery may take it now
+     * (no grace for a request that has answered), and duplicates no longer wait for it.
+     */
+    handOver: async (id: string) =>
+      void await db.$executeRaw`
+        UPDATE orders SET request_open = false, next_attempt_at = LEAST(next_attempt_at, now())
+         WHERE id = ${id}::uuid AND request_open AND (state IN ('pending', 'committing') OR releases_owed)`,
 
     /** The releases of a rejected or failed order were acknowledged; a failed order frees its key. */
     settleReleases: (id: string, state: 'rejected' | 'failed', writer: Writer) =>
@@ -183,7 +199,7 @@ export function orderRepository(db: OrderDb) {
       Number((await db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM orders WHERE state = 'needs_attention'`)[0].n),
 
     purgeExpiredKeys: () =>
-      db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < now()`,
+      db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`,
   };
 }
 

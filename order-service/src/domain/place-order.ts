@@ -4,6 +4,7 @@ import { Deadline } from '../clients/resilience/deadline';
 import { type OrderLine, type OrderRecord, type OrderRepository, type Reason, REQUEST } from '../data/order-repository';
 import { IdempotencyKeyReused, RequestInProgress } from './order-errors';
 import type { OrderSaga } from './order-saga';
+import { isUnfinished } from './order-state';
 
 export interface OrderRequest {
   accountId: string;
@@ -62,6 +63,8 @@ export function placeOrderUseCase(deps: {
   const failFast = (refusal: Problem): never => {
     throw refusal;
   };
+  const handOver = (id: string) =>
+    deps.orders.handOver(id).catch((err: unknown) => deps.logger.warn({ orderId: id, err }, 'hand-over to recovery failed; it takes the order after the grace period'));
   return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
     const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
     // A caller who gives less than the reserve still gets three quarters of what it gave.
@@ -74,23 +77,28 @@ export function placeOrderUseCase(deps: {
     // recorded at all (one read instead of two writes). A key that already has an order answers it.
     const refusal = deps.failFast?.();
     const claim = refusal
-      ? (await deps.orders.findByKey(idempotencyKey, deps.budgetMs)) ?? failFast(refusal)
+      ? (await deps.orders.findByKey(request.accountId, idempotencyKey, deps.budgetMs)) ?? failFast(refusal)
       : (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl))
         ?? (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl));
     if (!claim) throw new RequestInProgress(null);
     if (!claim.claimed) {
       if (claim.order.requestHash !== hash) throw new IdempotencyKeyReused();
-      if (claim.order.state === 'pending' && claim.firstRequestOpen) throw new RequestInProgress(claim.order.id);
+      // Until the first request has ended, a duplicate learns only that it is running (pending or
+      // already past the point of no return), never an answer that request may still change.
+      if (isUnfinished(claim.order.state) && claim.firstRequestOpen) throw new RequestInProgress(claim.order.id);
       return outcomeOf(claim.order);
     }
+    let ended: OrderRecord;
     try {
-      return outcomeOf(await deps.saga.run(claim.order, deadline, REQUEST));
+      ended = await deps.saga.run(claim.order, deadline, REQUEST);
     } catch (err) {
       // The order is recorded but we cannot tell how far it got (the database failed us): it is
-      // accepted, and recovery decides it after the grace period.
+      // accepted, and recovery decides it (after the grace period, if the hand-over fails too).
       deps.logger.error({ orderId: claim.order.id, err }, 'order left undecided; recovery will finish it');
-      return { kind: 'pending', order: claim.order };
+      ended = claim.order;
     }
+    if (isUnfinished(ended.state) || ended.releasesOwed) await handOver(ended.id);
+    return outcomeOf(ended);
   };
 }
 
