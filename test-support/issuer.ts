@@ -3,7 +3,7 @@
 // `npm run start:auth` / `npm run token` (one key kept under .data/dev-issuer/).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 
@@ -32,10 +32,27 @@ export interface TokenOptions {
   notBefore?: number;
 }
 
+/** How the JWKS endpoint answers: its keys, an outage (503), a body that is no JWKS, or never. */
+export type JwksAnswer = 'keys' | 'unavailable' | 'not-a-jwks' | 'hang';
+
+/** A JWKS request the test holds: it is answered (as `answer` then says) only on `release()`. */
+export interface HeldRequest {
+  /** Resolves when the request has reached the provider. */
+  arrived: Promise<void>;
+  /** 'held': arrived, not yet released, and the client is still waiting for it. */
+  readonly state: 'waiting' | 'held' | 'released' | 'abandoned';
+  release(): void;
+}
+
 export class Issuer {
   /** The keys the JWKS publishes; the first signs by default. */
   readonly published: SigningKey[];
+  /** How the JWKS endpoint answers from now on (tests of identity-provider outages change it). */
+  answer: JwksAnswer = 'keys';
+  /** JWKS requests received so far. */
+  requests = 0;
   private server?: Server;
+  private held: Array<(req: IncomingMessage, res: ServerResponse) => void> = [];
   url = '';
 
   constructor(keys: SigningKey[], readonly audience = DEV_AUDIENCE) {
@@ -54,7 +71,10 @@ export class Issuer {
   async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.published.map((k) => k.publicJwk) }));
+      this.requests += 1;
+      const hold = this.held.shift();
+      if (hold) hold(req, res);
+      else this.respond(res);
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
@@ -62,7 +82,48 @@ export class Issuer {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections(); // a hanging answer would keep close() waiting forever
     await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(null)));
+  }
+
+  /** Publishes `key` first (it signs from now on); the old keys stay published unless retired. */
+  rotate(key: SigningKey, opts: { retireOld?: boolean } = {}): void {
+    this.published.splice(0, opts.retireOld ? this.published.length : 0, key);
+  }
+
+  /** Holds the next JWKS request until the test releases it (a barrier, not a delay). */
+  holdNext(): HeldRequest {
+    let state: HeldRequest['state'] = 'waiting';
+    let arrive!: () => void;
+    let answer: (() => void) | undefined;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    this.held.push((req, res) => {
+      arrive();
+      if (state === 'released') return this.respond(res); // released before it came
+      state = 'held';
+      req.socket.once('close', () => {
+        if (state === 'held') state = 'abandoned';
+      });
+      answer = () => this.respond(res);
+    });
+    return {
+      arrived,
+      get state() {
+        return state;
+      },
+      release: () => {
+        if (state !== 'waiting' && state !== 'held') return;
+        state = 'released';
+        answer?.();
+      },
+    };
+  }
+
+  private respond(res: ServerResponse): void {
+    if (this.answer === 'hang') return; // never answered: the client's own timeout must end it
+    if (this.answer === 'unavailable') return void res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' }).end('maintenance');
+    const body = this.answer === 'not-a-jwks' ? { status: 'ok' } : { keys: this.published.map((k) => k.publicJwk) };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 
   /** An access token whose subject is the customer's account id. */

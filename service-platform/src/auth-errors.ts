@@ -13,9 +13,12 @@ export class Forbidden extends CataloguedProblem {
   }
 }
 
-/** The identity provider's keys could not be fetched, and none is cached for this token. */
+/**
+ * The identity provider's keys could not be fetched, and none is cached for this token.
+ * `retryAfterSeconds`: until the key set's next fetch attempt (an earlier retry meets the same answer).
+ */
 export class IdentityProviderUnavailable extends CataloguedProblem {
-  constructor() {
-    super('identity_provider_unavailable', 'The identity provider\'s keys (JWKS) could not be fetched; retry shortly.', { headers: retryAfter(5) });
+  constructor(retryAfterSeconds: number) {
+    super('identity_provider_unavailable', 'The identity provider\'s keys (JWKS) could not be fetched; retry shortly.', { headers: retryAfter(retryAfterSeconds) });
   }
 }

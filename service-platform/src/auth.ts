@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify } from 'jose';
 import { Forbidden, IdentityProviderUnavailable, InvalidToken } from './auth-errors';
 import type { BaseConfig } from './config';
 import { RouteNotFound, Unauthorized } from './errors';
+import { type JwksKeySet, jwksKeySet } from './jwks-key-set';
 import { routeMatchOf, type SchemeName } from './routing';
 
 
@@ -21,8 +22,10 @@ export interface CustomerTokens {
   jwksUrl: string;
   issuer: string;
   audience: string;
-  /** jose's cooldown between JWKS fetches (a token with an unknown `kid` refetches after it). */
+  /** A token with an unknown `kid` refetches the JWKS only if the cached set is at least this old. */
   cooldownSeconds: number;
+  /** How long the last good JWKS still verifies tokens while the identity provider cannot be reached. */
+  maxStaleSeconds: number;
 }
 
 export interface Credentials {
@@ -38,8 +41,27 @@ export function credentialsFrom(config: BaseConfig, customerAuth: boolean): Cred
   return {
     adminToken: config.ADMIN_TOKEN,
     serviceToken: config.SERVICE_TOKEN,
-    customer: customerAuth && jwksUrl && issuer && audience ? { jwksUrl, issuer, audience, cooldownSeconds: config.AUTH_JWKS_COOLDOWN_SECONDS } : undefined,
+    customer: customerAuth && jwksUrl && issuer && audience
+      ? { jwksUrl, issuer, audience, cooldownSeconds: config.AUTH_JWKS_COOLDOWN_SECONDS, maxStaleSeconds: config.AUTH_JWKS_MAX_STALE_SECONDS }
+      : undefined,
   };
+}
+
+// One key set per CustomerTokens object, so that `authenticate` and a service's /dependencies
+// listing share the same cache (keyed weakly: the settings object is the key set's owner).
+const keySets = new WeakMap<CustomerTokens, JwksKeySet>();
+
+/**
+ * The identity provider's key set that `authenticate(doc, credentials)` verifies customer tokens
+ * with (pass the same `credentials` object), for `/dependencies`: `identityProvider(c)?.snapshot()`.
+ * Undefined: customer authentication is off.
+ */
+export function identityProvider(credentials: Credentials): JwksKeySet | undefined {
+  const settings = credentials.customer;
+  if (!settings) return undefined;
+  let keySet = keySets.get(settings);
+  if (!keySet) keySets.set(settings, (keySet = jwksKeySet(settings)));
+  return keySet;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -54,26 +76,26 @@ function sharedSecret(expected: string | undefined, principal: Principal) {
 /**
  * Customer access tokens (OAuth 2.0 / OpenID Connect JWTs), verified with jose against the
  * identity provider's JWKS: signature (ES256 or RS256, the key chosen by `kid`; `alg: none` and
- * keys not in the JWKS refused), `iss`, `aud`, `exp`/`nbf` with 30 s of clock tolerance. jose caches
- * the JWKS and refetches at most once per cooldown, so an identity provider outage does not reach
- * every request.
+ * keys not in the JWKS refused), `iss`, `aud`, `exp`/`nbf` with 30 s of clock tolerance. The JWKS
+ * comes from `identityProvider` (jwks-key-set.ts): cached, refreshed in the background, kept through
+ * outages up to maxStale; past that its IdentityProviderUnavailable (503) passes through unchanged.
  */
-function customerTokens(settings: CustomerTokens | undefined) {
-  if (!settings) return { open: { kind: 'anyone' } as Principal };
-  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: settings.cooldownSeconds * 1000, timeoutDuration: 2_000 });
+function customerTokens(credentials: Credentials) {
+  const settings = credentials.customer;
+  const jwks = identityProvider(credentials);
+  if (!settings || !jwks) return { open: { kind: 'anyone' } as Principal };
   return {
     verify: async (token: string): Promise<Principal | null> => {
       if (token.split('.').length !== 3) return null;
       try {
-        const { payload } = await jwtVerify(token, jwks, {
+        const { payload } = await jwtVerify(token, jwks.key, {
           issuer: settings.issuer, audience: settings.audience, algorithms: ['ES256', 'RS256'], clockTolerance: 30, requiredClaims: ['sub', 'exp'],
         });
         return { kind: 'customer', accountId: payload.sub! };
       } catch (err) {
-        if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
-          throw new IdentityProviderUnavailable(); // the JWKS could not be fetched: not the caller's fault
-        }
-        throw new InvalidToken(err instanceof joseErrors.JOSEError ? err.code : 'invalid');
+        if (err instanceof IdentityProviderUnavailable) throw err; // the JWKS could not be fetched: not the caller's fault
+        if (err instanceof joseErrors.JOSEError) throw new InvalidToken(err.code);
+        throw err; // neither the token's fault nor the provider's: ours, answered 500
       }
     },
   };
@@ -91,7 +113,7 @@ export function authenticate(credentials: Credentials): RequestHandler {
   const schemes: Record<SchemeName, { open?: Principal; verify?: (token: string) => Promise<Principal | null> }> = {
     adminToken: sharedSecret(credentials.adminToken, { kind: 'admin' }),
     serviceToken: sharedSecret(credentials.serviceToken, { kind: 'service' }),
-    customerToken: customerTokens(credentials.customer),
+    customerToken: customerTokens(credentials),
   };
   return async (req, res, next) => {
     const match = routeMatchOf(res);

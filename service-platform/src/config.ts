@@ -29,6 +29,8 @@ export const baseConfigSchema = z.object({
   AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
   /** Where clients reach this service (behind a proxy: the proxy's URL); named first in /openapi.json's `servers`. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long the last good JWKS keeps verifying tokens while the identity provider cannot be reached. */
+  AUTH_JWKS_MAX_STALE_SECONDS: z.coerce.number().int().positive().default(86_400),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb').default('100kb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

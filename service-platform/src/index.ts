@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './auth-errors';
+export * from './jwks-key-set';
 export * from './config';
 export * from './embedded-postgres';
 export * from './errors';
