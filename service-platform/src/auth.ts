@@ -26,6 +26,8 @@ export interface CustomerTokens {
   cooldownSeconds: number;
   /** How long the last good JWKS still verifies tokens while the identity provider cannot be reached. */
   maxStaleSeconds: number;
+  /** The JOSE `typ` an access token must carry (e.g. `at+jwt`, RFC 9068); unset: any. */
+  tokenTyp?: string;
 }
 
 export interface Credentials {
@@ -42,7 +44,7 @@ export function credentialsFrom(config: BaseConfig, customerAuth: boolean): Cred
     adminToken: config.ADMIN_TOKEN,
     serviceToken: config.SERVICE_TOKEN,
     customer: customerAuth && jwksUrl && issuer && audience
-      ? { jwksUrl, issuer, audience, cooldownSeconds: config.AUTH_JWKS_COOLDOWN_SECONDS, maxStaleSeconds: config.AUTH_JWKS_MAX_STALE_SECONDS }
+      ? { jwksUrl, issuer, audience, cooldownSeconds: config.AUTH_JWKS_COOLDOWN_SECONDS, maxStaleSeconds: config.AUTH_JWKS_MAX_STALE_SECONDS, tokenTyp: config.AUTH_TOKEN_TYP }
       : undefined,
   };
 }
@@ -90,6 +92,7 @@ function customerTokens(credentials: Credentials) {
       try {
         const { payload } = await jwtVerify(token, jwks.key, {
           issuer: settings.issuer, audience: settings.audience, algorithms: ['ES256', 'RS256'], clockTolerance: 30, requiredClaims: ['sub', 'exp'],
+          ...(settings.tokenTyp ? { typ: settings.tokenTyp } : {}),
         });
         return { kind: 'customer', accountId: payload.sub! };
       } catch (err) {

@@ -26,6 +26,8 @@ export const baseConfigSchema = z.object({
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
   /** How often, at most, a token with an unknown key id makes us fetch the JWKS again. */
+  /** The `typ` header customer access tokens must carry (RFC 9068: at+jwt); unset: not checked. */
+  AUTH_TOKEN_TYP: z.string().min(1).optional(),
   AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
   /** Where clients reach this service (behind a proxy: the proxy's URL); named first in /openapi.json's `servers`. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -64,6 +66,12 @@ export function loadConfig<S extends z.ZodType<BaseConfig>>(
   return parsed.data;
 }
 
+/** https, or http to this machine's loopback (a sidecar identity provider). */
+function isSecureJwksUrl(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
 const AUTH_SETTINGS = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
 /** What the settings say together: credentials in production, no demo data there, customer auth whole or off. */
@@ -76,6 +84,8 @@ function configProblems(config: BaseConfig, customerAuth: boolean): string[] {
   if (config.NODE_ENV !== 'production') return problems;
   const required = ['ADMIN_TOKEN', 'SERVICE_TOKEN', ...(customerAuth ? AUTH_SETTINGS : [])] as const;
   for (const k of required.filter((k) => !config[k] && !problems.some((p) => p.startsWith(k)))) problems.push(`${k}: required when NODE_ENV=production`);
+  if (config.ADMIN_TOKEN && config.ADMIN_TOKEN === config.SERVICE_TOKEN) problems.push('ADMIN_TOKEN: must differ from SERVICE_TOKEN (a service could otherwise act as an admin)');
+  if (config.AUTH_JWKS_URL && !isSecureJwksUrl(config.AUTH_JWKS_URL)) problems.push('AUTH_JWKS_URL: must be https:// in production (http only on loopback): keys fetched in clear can be replaced on the way');
   if (config.SEED_DEMO_DATA === true) problems.push('SEED_DEMO_DATA: demo data is never seeded in production (unset it, or set it to false)');
   return problems;
 }

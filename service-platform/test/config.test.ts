@@ -41,6 +41,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { AUTH_JWKS_URL: AUTH.AUTH_JWKS_URL }, { customerAuth: true })).toThrow(/AUTH_ISSUER: required with AUTH_JWKS_URL/);
   });
 
+  test('when production is given an http JWKS URL off loopback, or one token for admin and service, then it is refused naming each', () => {
+    const auth = { AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'orders' };
+    expect(() => loadConfig(schema, { ...PRODUCTION, ...auth, AUTH_JWKS_URL: 'http://id.example/jwks.json' }, { customerAuth: true })).toThrow(/AUTH_JWKS_URL: must be https/);
+    for (const ok of ['https://id.example/jwks.json', 'http://127.0.0.1:3009/jwks.json', 'http://localhost/jwks.json']) {
+      expect(() => loadConfig(schema, { ...PRODUCTION, ...auth, AUTH_JWKS_URL: ok }, { customerAuth: true })).not.toThrow();
+    }
+    expect(() => loadConfig(schema, { ...PRODUCTION, SERVICE_TOKEN: PRODUCTION.ADMIN_TOKEN })).toThrow(/ADMIN_TOKEN: must differ from SERVICE_TOKEN/);
+  });
+
   test('when production is asked to seed demo data, then it is refused; unset, production seeds nothing and development seeds', () => {
     expect(() => loadConfig(schema, { ...PRODUCTION, SEED_DEMO_DATA: 'true' })).toThrow(/SEED_DEMO_DATA: demo data is never seeded in production/);
     expect(loadConfig(schema, PRODUCTION).SEED_DEMO_DATA).toBe(false);
