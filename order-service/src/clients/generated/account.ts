@@ -289,7 +289,7 @@ export interface components {
             /** @enum {string} */
             code: "unauthorized";
         };
-        /** @description A 404 problem: `unknown_account`, `unknown_hold` */
+        /** @description A 404 problem: `unknown_account`, `unknown_hold`, `route_not_found` (a path spelled other than the document writes it) */
         NotFoundProblem: {
             /** @description urn:problem-type:<code> */
             type: string;
@@ -300,7 +300,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "unknown_account" | "unknown_hold";
+            code: "unknown_account" | "unknown_hold" | "route_not_found";
             accountId?: string;
         };
         /** @description A 413 problem: `payload_too_large` */

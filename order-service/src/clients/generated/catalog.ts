@@ -389,7 +389,7 @@ export interface components {
             /** @enum {string} */
             code: "unauthorized";
         };
-        /** @description A 404 problem: `unknown_item`, `unknown_reservation` */
+        /** @description A 404 problem: `unknown_item`, `unknown_reservation`, `route_not_found` (a path spelled other than the document writes it) */
         NotFoundProblem: {
             /** @description urn:problem-type:<code> */
             type: string;
@@ -400,7 +400,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "unknown_item" | "unknown_reservation";
+            code: "unknown_item" | "unknown_reservation" | "route_not_found";
             /** @description unknown_item: the skus not known */
             skus?: components["schemas"]["Sku"][];
         };
