@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START/);
   });
 
+  test('when AUTH_JWKS_MAX_STALE_SECONDS is unset, then the last good JWKS serves a day; a value that is not a positive integer is refused', () => {
+    expect(loadConfig(schema, {}).AUTH_JWKS_MAX_STALE_SECONDS).toBe(86_400);
+    expect(loadConfig(schema, { AUTH_JWKS_MAX_STALE_SECONDS: '3600' }).AUTH_JWKS_MAX_STALE_SECONDS).toBe(3_600);
+    for (const bad of ['0', '-5', '1.5', 'a day']) expect(() => loadConfig(schema, { AUTH_JWKS_MAX_STALE_SECONDS: bad })).toThrow(/AUTH_JWKS_MAX_STALE_SECONDS/);
+  });
+
   test('when a token is too short, then it is refused by name', () => {
     expect(() => loadConfig(schema, { ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN: must be at least 16 characters/);
   });
