@@ -2,6 +2,8 @@
 // Issuer, told to answer 503, a non-JWKS, nothing, or to hold a request until the test releases
 // it), real jose verification, and the key set's clock moved by the test instead of waiting.
 import express from 'express';
+import { routeGate } from '../src/route-gate';
+import { routeTable } from '../src/routing';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { listen } from '../../test-support/http';
 import { makeKey, Issuer, type JwksAnswer } from '../../test-support/issuer';
@@ -173,7 +175,8 @@ describe('customer tokens through authenticate', () => {
     issuer.answer = 'unavailable';
     const credentials = credentialsFrom(loadConfig(baseConfigSchema, { ...issuer.env, NODE_ENV: 'test' }), true);
     const app = express();
-    app.get('/me', authenticate(doc, credentials), (_req, res) => void res.json({ ok: true }));
+    app.use(routeGate(routeTable(doc, [])));
+    app.get('/me', authenticate(credentials), (_req, res) => void res.json({ ok: true }));
     app.use(problemHandler(createLogger('test', 'silent'), '100kb'));
     const running = await listen(app);
     try {
