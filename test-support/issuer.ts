@@ -30,6 +30,8 @@ export interface TokenOptions {
   expiresIn?: number;
   /** Seconds from now before which the token is not valid. */
   notBefore?: number;
+  /** The JOSE header's `typ`; default `JWT`. */
+  typ?: string;
 }
 
 /** How the JWKS endpoint answers: its keys, an outage (503), a body that is no JWKS, or never. */
@@ -131,7 +133,7 @@ export class Issuer {
     const key = opts.key ?? this.published[0];
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT({ scope: 'orders' })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: opts.typ ?? 'JWT' })
       .setSubject(accountId)
       .setIssuer(opts.issuer ?? this.url)
       .setAudience(opts.audience ?? this.audience)

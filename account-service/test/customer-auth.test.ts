@@ -40,3 +40,27 @@ describe('Account reads with customer authentication on', () => {
     }
   });
 });
+
+describe('Account when the identity provider cannot be reached', () => {
+  let issuer: Issuer;
+  let account: AccountUnderTest;
+  beforeAll(async () => {
+    issuer = await new Issuer([await makeKey('ES256')]).start();
+    issuer.answer = 'unavailable'; // down before the first fetch: no key set is cached
+    account = await startAccount({ ...TOKENS, ...issuer.env });
+    expect((await account.call('PUT', '/accounts/acc-cid', { name: 'Cid', currency: 'EUR', creditLimitCents: 5_000 }, bearer(TOKENS.ADMIN_TOKEN))).status).toBe(201);
+  });
+  afterAll(async () => {
+    await account.close();
+    await issuer.stop();
+  });
+
+  test('when a customer reads with a valid token, then it is 503 identity_provider_unavailable with Retry-After, not 401; the service token still reads', async () => {
+    const res = await account.call('GET', '/accounts/acc-cid', undefined, bearer(await issuer.token('acc-cid')));
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('identity_provider_unavailable');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(issuer.requests).toBeGreaterThanOrEqual(1);
+    expect((await account.call('GET', '/accounts/acc-cid', undefined, bearer(TOKENS.SERVICE_TOKEN))).status).toBe(200);
+  });
+});

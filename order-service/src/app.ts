@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import { createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, identityProvider, loadOpenApiDocument, type Logger } from 'service-platform';
 import { type AccountClient, accountClient } from './clients/account-client';
 import { dependencyHttp } from './clients/answers';
 import { type CatalogClient, catalogClient } from './clients/catalog-client';
@@ -104,10 +104,13 @@ export function buildOrderApp(deps: {
     failFast: () => catalog.dependency.refusalWhileOpen() ?? account.dependency.refusalWhileOpen(),
   });
   const dependencies = [catalog.dependency, account.dependency];
+  // One credentials object: authentication and /dependencies share its key set (its cache and state).
+  const credentials = credentialsFrom(config, true);
+  const keySet = identityProvider(credentials);
   const routes = Router();
   routes.use(orderRoutes(placeOrder, orders));
   routes.get('/dependencies', (_req, res) => {
-    res.json({ items: dependencies.map((d) => d.snapshot()) });
+    res.json({ items: dependencies.map((d) => d.snapshot()), identityProvider: keySet?.snapshot() ?? null });
   });
   routes.use(dashboardRoutes(dashboardState({ dependencies, orders, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS })));
   const http = createHttpApp({
@@ -121,7 +124,7 @@ export function buildOrderApp(deps: {
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
     publicUrl: config.PUBLIC_URL,
-    credentials: credentialsFrom(config, true),
+    credentials,
     validateResponses: deps.validateResponses,
     pages: dashboardPages(),
   });

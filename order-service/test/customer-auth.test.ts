@@ -101,3 +101,69 @@ describe('Order with customer authentication on', () => {
     expect((await order.call('GET', '/orders?limit=100')).status).toBe(401);
   });
 });
+
+describe('Order when the identity provider cannot be reached', () => {
+  let issuer: Issuer;
+  let order: OrderUnderTest;
+  beforeAll(async () => {
+    isolateNetwork();
+    issuer = await new Issuer([await makeKey('ES256')]).start();
+    issuer.answer = 'unavailable'; // down before the first fetch: no key set is cached
+    order = await startOrder({ ...issuer.env, ADMIN_TOKEN });
+  });
+  afterAll(async () => {
+    await order.close();
+    await issuer.stop();
+    restoreNetwork();
+  });
+
+  test('when a valid token arrives and no key set was ever fetched, then the order is 503 identity_provider_unavailable with Retry-After (not 401), nothing is recorded, and /dependencies names the provider and its error', async () => {
+    const fakes = installFakes();
+    try {
+      const res = await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await issuer.token(ORDER.accountId)}` });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('identity_provider_unavailable');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(issuer.requests).toBeGreaterThanOrEqual(1); // the provider was asked, and answered 503
+      expect(Number((await order.sql('SELECT count(*) AS n FROM orders'))[0].n)).toBe(0);
+      expect(fakes.calls).toHaveLength(0);
+    } finally {
+      nock.cleanAll();
+    }
+    const deps = await order.call('GET', '/dependencies', undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect(deps.status).toBe(200);
+    expect(deps.body.identityProvider).toMatchObject({
+      name: 'identity-provider', url: issuer.env.AUTH_JWKS_URL, usable: false, keys: 0, keySetAgeSeconds: null, consecutiveFailures: 1,
+    });
+    expect(deps.body.identityProvider.lastError).toMatch(/503/);
+    expect(deps.body.identityProvider.nextAttemptAt).not.toBeNull();
+  });
+});
+
+describe('Order with AUTH_TOKEN_TYP set (RFC 9068 access tokens)', () => {
+  let issuer: Issuer;
+  let order: OrderUnderTest;
+  beforeAll(async () => {
+    isolateNetwork();
+    issuer = await new Issuer([await makeKey('ES256')]).start();
+    order = await startOrder({ ...issuer.env, ADMIN_TOKEN, AUTH_TOKEN_TYP: 'at+jwt' });
+  });
+  afterEach(() => nock.cleanAll());
+  afterAll(async () => {
+    await order.close();
+    await issuer.stop();
+    restoreNetwork();
+  });
+
+  test.each([
+    ['JWT', 401],
+    ['id+jwt', 401],
+    ['at+jwt', 201],
+    ['application/at+jwt', 201], // RFC 7515 4.1.9: the media type prefix may be given
+  ])('when the token\'s typ is %s, then the order is %d', async (typ, status) => {
+    installFakes();
+    const res = await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await issuer.token(ORDER.accountId, { typ })}` });
+    expect(res.status).toBe(status);
+    if (status === 401) expect(res.body.code).toBe('unauthorized');
+  });
+});

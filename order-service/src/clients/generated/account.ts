@@ -342,7 +342,7 @@ export interface components {
             /** @enum {string} */
             code: "internal_error";
         };
-        /** @description A 503 problem: `service_unavailable`, `budget_exhausted`, `database_unavailable` */
+        /** @description A 503 problem: `service_unavailable`, `budget_exhausted`, `database_unavailable`, or `identity_provider_unavailable` (a customer token could not be checked because the identity provider's keys could not be fetched and no cached key set is younger than AUTH_JWKS_MAX_STALE_SECONDS; never a 401: the caller did nothing wrong) */
         ServiceUnavailableProblem: {
             /** @description urn:problem-type:<code> */
             type: string;
@@ -353,7 +353,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "service_unavailable" | "budget_exhausted" | "database_unavailable";
+            code: "service_unavailable" | "budget_exhausted" | "database_unavailable" | "identity_provider_unavailable";
         };
     };
     responses: {
@@ -423,7 +423,9 @@ export interface components {
          * @description Worth a retry after `Retry-After`: `service_unavailable` (the caller's X-Request-Budget-Ms
          *     was already spent on arrival), `budget_exhausted` (the budget ran out while the database
          *     worked: the work was cancelled and rolled back, nothing changed, no lock is left) or
-         *     `database_unavailable` (the database cannot be reached: an outage, not a bug)
+         *     `database_unavailable` (the database cannot be reached: an outage, not a bug) or
+         *     `identity_provider_unavailable` (a customer token could not be checked: the identity
+         *     provider's keys cannot be fetched; the token may well be valid)
          */
         ServiceUnavailable: {
             headers: {
