@@ -3,7 +3,7 @@
 // services directly and through the shipped nginx proxy.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { loadOperations, type Operation, send } from './openapi-properties';
+import { type Answer, loadOperations, type Operation, send } from './openapi-properties';
 import type { System } from './system-harness';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -96,10 +96,11 @@ export interface TrustRequest {
  * with a query string, and HEAD for GET) with a credential its `security` does not accept:
  * refused (≥ 400). Bob with a customer token on Alice's things: refused, or nothing of hers.
  * Requests the document allows for that credential are not sent (they would change the fixture).
+ * `services`: the documents to walk (all three unless given).
  */
-export function trustRequests(f: Fixture): TrustRequest[] {
+export function trustRequests(f: Fixture, services = Object.keys(DOCUMENTS) as ServiceKey[]): TrustRequest[] {
   const out: TrustRequest[] = [];
-  for (const service of Object.keys(DOCUMENTS) as ServiceKey[]) {
+  for (const service of services) {
     for (const op of DOCUMENTS[service]) {
       const canonical = canonicalPath(op, f);
       for (const credential of Object.keys(CREDENTIAL_SCHEME) as CredentialName[]) {
@@ -144,4 +145,39 @@ export async function sendTrustRequest(baseUrl: string, r: TrustRequest, headers
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   return { status: answer.status, body: answer.text };
+}
+
+export interface MethodRequest {
+  service: ServiceKey;
+  method: string;
+  path: string;
+  /** The methods the path has: what `Allow` must list. */
+  allow: string[];
+}
+
+/** Each path of a document asked with every common method it does not have: `405` with `Allow`. */
+export function wrongMethodRequests(service: ServiceKey): MethodRequest[] {
+  const byPath = new Map<string, string[]>();
+  for (const op of DOCUMENTS[service]) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op.method.toUpperCase()]);
+  return [...byPath].flatMap(([template, methods]) => {
+    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort();
+    return ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS']
+      .filter((m) => !methods.includes(m))
+      .map((method) => ({ service, method, path: template.replace(/\{[^}]+\}/g, 'X-1'), allow }));
+  });
+}
+
+/** What is wrong with the answer to a wrong method, or undefined. */
+export function methodViolation(r: MethodRequest, a: Answer): string | undefined {
+  const got = (a.headers.allow ?? '').split(',').map((m) => m.trim()).filter(Boolean).sort();
+  return a.status === 405 && got.join() === r.allow.join() ? undefined : `${a.status} Allow: ${a.headers.allow}`;
+}
+
+/** The problem+json `code` of an answer (undefined when it has none): which refusal it was. */
+export function problemCode(a: TrustAnswer): string | undefined {
+  try {
+    return (JSON.parse(a.body) as { code?: string }).code;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,49 +2,16 @@
 // documents × every spelling of its path × every kind of credential (test-support/route-trust.ts),
 // against the three services as real processes with every credential configured. Then, through the
 // API, nothing of the fixture changed, and each path's unexpected methods are 405 with `Allow`.
-import { randomUUID } from 'node:crypto';
+// order-proxy-trust.test.ts walks Order's part of the same table through the shipped nginx proxy.
 import { send } from '../../test-support/openapi-properties';
-import { json, setUpShop } from '../../test-support/order-workload';
 import {
-  credentialHeaders, DOCUMENTS, type Fixture, type ServiceKey, sendTrustRequest, trustRequests, trustViolation,
+  credentialHeaders, DOCUMENTS, type Fixture, methodViolation, type ServiceKey, sendTrustRequest, trustRequests, trustViolation, wrongMethodRequests,
 } from '../../test-support/route-trust';
+import { fixtureState, trustFixture } from '../../test-support/route-trust-fixture';
 import { startSystem, type System } from '../../test-support/system-harness';
 import { testPostgresUrl } from '../../test-support/test-database';
 
 jest.setTimeout(180_000);
-
-export async function trustFixture(system: System): Promise<Fixture> {
-  const f = { sku: 'TRUST-1', alice: 'acc-alice', bob: 'acc-bob', aliceOrderId: '', unusedId: randomUUID() };
-  await setUpShop(system.catalog.url, system.account.url, {
-    items: [{ sku: f.sku, stock: 10, priceCents: 1000 }],
-    accounts: [{ id: f.alice, creditLimitCents: 100_000 }, { id: f.bob, creditLimitCents: 100_000 }],
-  }, system.auth);
-  const placed = await fetch(`${system.order.url}/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), authorization: `Bearer ${await system.auth.customerToken(f.alice)}` },
-    body: JSON.stringify({ accountId: f.alice, lines: [{ sku: f.sku, quantity: 1 }] }),
-  });
-  expect(placed.status).toBe(201);
-  f.aliceOrderId = ((await placed.json()) as { orderId: string }).orderId;
-  return f;
-}
-
-/** What the table's requests must not have changed, read through the APIs. */
-export async function fixtureState(system: System, f: Fixture) {
-  const admin = system.auth.adminToken;
-  const item = await json(`${system.catalog.url}/items/${f.sku}`);
-  const account = await json(`${system.account.url}/accounts/${f.alice}`, admin);
-  const orders = await json(`${system.order.url}/orders?accountId=${f.alice}`, admin);
-  const reservation = await fetch(`${system.catalog.url}/reservations/${f.unusedId}`, { headers: { authorization: `Bearer ${system.auth.serviceToken}` } });
-  const hold = await fetch(`${system.account.url}/holds/${f.unusedId}`, { headers: { authorization: `Bearer ${system.auth.serviceToken}` } });
-  return {
-    item: { name: item.name, priceCents: item.priceCents, stock: item.stock },
-    account: { name: account.name, creditLimitCents: account.creditLimitCents, usedCents: account.usedCents, heldCents: account.heldCents },
-    orders: orders.items.map((o: { orderId: string }) => o.orderId),
-    reservation: reservation.status,
-    hold: hold.status,
-  };
-}
 
 describe('Every operation × every spelling × every credential', () => {
   let system: System;
@@ -79,16 +46,9 @@ describe('Every operation × every spelling × every credential', () => {
     const urls: Record<ServiceKey, string> = { catalog: system.catalog.url, account: system.account.url, order: system.order.url };
     const wrong: string[] = [];
     for (const service of Object.keys(DOCUMENTS) as ServiceKey[]) {
-      const byPath = new Map<string, string[]>();
-      for (const op of DOCUMENTS[service]) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op.method]);
-      for (const [template, methods] of byPath) {
-        const p = template.replace(/\{[^}]+\}/g, 'X-1');
-        const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort();
-        for (const method of ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS'].filter((m) => !methods.includes(m))) {
-          const a = await send(urls[service], { method, path: p, headers: {} });
-          const got = (a.headers.allow ?? '').split(',').map((m) => m.trim()).filter(Boolean).sort();
-          if (a.status !== 405 || got.join() !== allow.join()) wrong.push(`${service} ${method} ${p}: ${a.status} Allow: ${a.headers.allow}`);
-        }
+      for (const r of wrongMethodRequests(service)) {
+        const why = methodViolation(r, await send(urls[service], { method: r.method, path: r.path, headers: {} }));
+        if (why) wrong.push(`${service} ${r.method} ${r.path}: ${why}`);
       }
     }
     expect(wrong).toEqual([]);
