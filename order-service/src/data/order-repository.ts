@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, InvalidCursor, type Page, toPage } from 'service-platform';
 import { Prisma } from '../generated/prisma/client';
-import { type OrderState, statesOf, type PublicStatus } from '../domain/order-state';
+import { type Move, type OrderState, statesOf, type PublicStatus } from '../domain/order-state';
 import type { OrderDb } from './order-db';
 
 /** What a cursor we issued holds: a time since 1970 (before year 10000) and an order id. */
@@ -36,8 +36,21 @@ export interface OrderRecord {
   reason: Reason | null;
   /** A rejected or failed order whose releases have not been acknowledged yet. */
   releasesOwed: boolean;
+  /** Set once an operator settled the order (it needed attention): who decided what, and why. */
+  settlement: Settlement | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export type SettleAction = 'retry' | 'accept' | 'fail';
+export interface Settlement {
+  action: SettleAction;
+  /** Who decided (the admin principal). */
+  by: string;
+  why: string;
+  at: string;
+  /** The reason code the order needed attention for. */
+  from: string | null;
 }
 
 /** Who may write: anyone who holds the state (the request path), or the owner of a live lease (recovery). */
@@ -48,18 +61,18 @@ export const REQUEST: Writer = { kind: 'request' };
 export interface MoveData {
   priced?: { lines: OrderLine[]; totalCents: number; currency: string };
   reason?: Reason;
-  releasesOwed?: boolean;
-  /** Free the Idempotency-Key (a failed order that holds nothing and owes nothing). */
-  freeKey?: boolean;
+  settlement?: Settlement;
   /** When recovery may look at the order next, in seconds from now (database clock). */
   nextAttemptInSeconds?: number;
 }
 
 const COLUMNS = Prisma.sql`id::text AS id, request_hash AS "requestHash", account_id AS "accountId", state, lines,
-  total_cents AS "totalCents", currency, reason, releases_owed AS "releasesOwed", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  total_cents AS "totalCents", currency, reason, releases_owed AS "releasesOwed", settlement, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-type Row = Omit<OrderRecord, 'lines' | 'reason'> & { lines: unknown; reason: unknown };
-const toRecord = (row: Row): OrderRecord => ({ ...row, lines: row.lines as OrderLine[], reason: row.reason as Reason | null });
+type Row = Omit<OrderRecord, 'lines' | 'reason' | 'settlement'> & { lines: unknown; reason: unknown; settlement: unknown };
+const toRecord = (row: Row): OrderRecord => ({
+  ...row, lines: row.lines as OrderLine[], reason: row.reason as Reason | null, settlement: row.settlement as Settlement | null,
+});
 
 const guard = (writer: Writer) =>
   writer.kind === 'lease' ? Prisma.sql`AND lease_owner = ${writer.owner}::uuid AND lease_until > now()` : Prisma.empty;
@@ -131,19 +144,28 @@ export function orderRepository(db: OrderDb) {
     },
 
     /**
-     * The one way an order's state changes: a compare-and-set on `from`. Returns the order as
-     * written, or null when it lost (another actor moved the order, or the writer's lease is gone).
+     * The one way an order's state changes: a compare-and-set on `from`, along a move of the
+     * order's life only (`Move<F>`: the compiler refuses any other). Returns the order as written,
+     * or null when it lost (another actor moved the order, or the writer's lease is gone).
+     *
+     * An order that ends `rejected` or `failed` owes a release to every dependency, whoever moved
+     * it: any actor may have sent a commitment for its id (a request that died, a replica, a worker
+     * past its lease), and a release of an id never used is safe (it leaves a tombstone that refuses
+     * a late commitment). So `releases_owed` is set here, by the move itself, not by the caller; it
+     * settles only when every release is acknowledged (`settleReleases`), and only then is a failed
+     * order's key given back.
      */
-    move(id: string, from: OrderState, to: OrderState, data: MoveData, writer: Writer): Promise<OrderRecord | null> {
+    move<F extends OrderState>(id: string, from: F, to: Move<F>, data: MoveData, writer: Writer): Promise<OrderRecord | null> {
       const { priced, reason } = data;
+      const owesReleases = to === 'rejected' || to === 'failed';
       return one(Prisma.sql`
         UPDATE orders SET state = ${to},
                lines = COALESCE(${priced ? JSON.stringify(priced.lines) : null}::jsonb, lines),
                total_cents = COALESCE(${priced?.totalCents ?? null}::int, total_cents),
                currency = COALESCE(${priced?.currency ?? null}::char(3), currency),
                reason = COALESCE(${reason ? JSON.stringify(reason) : null}::jsonb, reason),
-               releases_owed = ${data.releasesOwed ?? false}::boolean,
-               idempotency_key = CASE WHEN ${data.freeKey ?? false}::boolean THEN NULL ELSE idempotency_key END,
+               settlement = COALESCE(${data.settlement ? JSON.stringify(data.settlement) : null}::jsonb, settlement),
+               releases_owed = ${owesReleases}::boolean,
                next_attempt_at = now() + make_interval(secs => ${data.nextAttemptInSeconds ?? 0}::int),
                updated_at = now()
          WHERE id = ${id}::uuid AND state = ${from} ${guard(writer)}

@@ -34,19 +34,23 @@ type StepName = 'reserve' | 'hold' | 'commit' | 'confirm' | 'capture' | 'release
 type Step<T> = { ok: true; value: T } | { ok: false; refused: RefusalProblem; status: number } | { ok: false; unavailable: DependencyUnavailable };
 type End = { to: 'rejected' | 'failed'; reason: Reason };
 
-/** What an ended order may have to give back: a dependency is added before its request is sent. */
-class Compensations {
-  private readonly owed = new Set<Dependency>();
-  mayAct = (d: Dependency) => void this.owed.add(d);
-  didNotAct = (d: Dependency) => void this.owed.delete(d);
-  get list(): Dependency[] {
-    return [...this.owed];
-  }
-}
+/**
+ * What an ended order gives back: a release to every dependency of its saga, whoever ends it.
+ * (Temporal's saga sample registers each compensation as its step is sent, which is right for one
+ * workflow execution; here several actors may work on one order (a request that died, recovery, a
+ * replica), so what one actor sent tells nothing of what the others did. The order owes a release
+ * to every dependency; a release of an id never used is safe and leaves a tombstone, so a late
+ * commitment of that id is refused.)
+ */
+const EVERY_DEPENDENCY: readonly Dependency[] = ['catalog', 'account'];
 
 /** Below this, releases are not worth starting within the request: they go to the background. */
 const MIN_RELEASE_BUDGET_MS = 20;
 const FOR_GOOD = 409; // a release refused with 409 (confirmed, captured) will be refused for ever
+/** Confirm refusals that end a committing order failed: the reservation lapsed and cannot be re-confirmed. */
+const UNCONFIRMABLE = ['reservation_expired', 'reservation_released', 'out_of_stock'];
+/** Capture refusals that leave the order to a person: the hold lapsed and cannot be re-authorized. */
+const UNCAPTURABLE = ['hold_expired', 'hold_released', 'insufficient_credit'];
 
 /**
  * The order saga. It asks for commitments, never for information, and reads in the order it runs:
@@ -79,27 +83,25 @@ export function orderSaga(deps: {
   function run(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
     if (order.state === 'pending') return fromPending(order, deadline, writer);
     if (order.state === 'committing') return fromCommitting(order, deadline, writer);
-    if (order.releasesOwed) return sendReleases(order, ['catalog', 'account'], deadline, writer); // every release is safe for an id never used
+    if (order.releasesOwed) return sendReleases(order, deadline, writer);
     return Promise.resolve(order);
   }
 
   /** Steps 1–3. */
   async function fromPending(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
-    const undo = new Compensations();
-
     await hooks.at('reserve', order.id, writer);
-    const reserved = await call('reserve', order.id, 'catalog', undo, () => catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline));
-    if (!reserved.ok) return stop(order, endFor('catalog', reserved), undo, deadline, writer);
-    if (!['held', 'confirmed'].includes(reserved.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('stock reservation') }, undo, deadline, writer);
+    const reserved = await call('reserve', order.id, 'catalog', () => catalog.reserve(order.id, order.lines, policy.reservationTtlSeconds, deadline));
+    if (!reserved.ok) return stop(order, endFor('catalog', reserved), deadline, writer);
+    if (!['held', 'confirmed'].includes(reserved.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('stock reservation') }, deadline, writer);
     const priced = priceFromReservation(reserved.value);
 
     if (priced.totalCents > 0) {
       await hooks.at('hold', order.id, writer);
-      const held = await call('hold', order.id, 'account', undo, () => account.hold(order.id, {
+      const held = await call('hold', order.id, 'account', () => account.hold(order.id, {
         accountId: order.accountId, amountCents: priced.totalCents, currency: priced.currency, ttlSeconds: policy.holdTtlSeconds,
       }, deadline));
-      if (!held.ok) return stop(order, endFor('account', held), undo, deadline, writer);
-      if (!['held', 'captured'].includes(held.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('credit hold') }, undo, deadline, writer);
+      if (!held.ok) return stop(order, endFor('account', held), deadline, writer);
+      if (!['held', 'captured'].includes(held.value.status)) return stop(order, { to: 'failed', reason: commitmentExpired('credit hold') }, deadline, writer);
     }
 
     await hooks.at('commit', order.id, writer);
@@ -111,19 +113,20 @@ export function orderSaga(deps: {
   /** Steps 4–5, past the point of no return: only forward. Stock is confirmed before credit is captured. */
   async function fromCommitting(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
     await hooks.at('confirm', order.id, writer);
-    const confirmed = await call('confirm', order.id, 'catalog', null, () => catalog.confirm(order.id, deadline));
-    if (!confirmed.ok && 'refused' in confirmed && confirmed.refused.code === 'reservation_expired') {
-      // Nothing was sold, so nothing may be charged: the hold is released.
-      const failed = await move(order.id, 'committing', 'failed', {
-        reason: commitmentExpired('stock reservation'), releasesOwed: true, nextAttemptInSeconds: nextAttempt(writer),
-      }, writer);
-      return failed ? releaseOwed(failed, ['account'], deadline, writer) : overtaken(order.id);
+    const confirmed = await call('confirm', order.id, 'catalog', () => catalog.confirm(order.id, deadline));
+    if (!confirmed.ok && 'refused' in confirmed && UNCONFIRMABLE.includes(confirmed.refused.code)) {
+      // The reservation lapsed and its stock is gone meanwhile (Catalog re-confirms a lapsed one
+      // while the stock allows): nothing was sold, so nothing may be charged.
+      const failed = await move(order.id, 'committing', 'failed', { reason: commitmentExpired('stock reservation'), nextAttemptInSeconds: nextAttempt(writer) }, writer);
+      return failed ? releaseOwed(failed, deadline, writer) : overtaken(order.id);
     }
     if (!confirmed.ok) return stayCommitting(order, 'confirm', confirmed);
 
     if ((order.totalCents ?? 0) > 0) {
-      const captured = await call('capture', order.id, 'account', null, () => account.capture(order.id, deadline));
-      if (!captured.ok && 'refused' in captured && captured.refused.code === 'hold_expired') {
+      const captured = await call('capture', order.id, 'account', () => account.capture(order.id, deadline));
+      if (!captured.ok && 'refused' in captured && UNCAPTURABLE.includes(captured.refused.code)) {
+        // The stock is sold; the hold lapsed and Account could not re-authorize it (the credit is
+        // gone), or it was released: only a person can settle this.
         return needsAttention(order, 'committing', holdLapsed(captured.refused), writer);
       }
       if (!captured.ok) return stayCommitting(order, 'capture', captured);
@@ -131,30 +134,28 @@ export function orderSaga(deps: {
     return (await move(order.id, 'committing', 'confirmed', {}, writer)) ?? overtaken(order.id);
   }
 
-  /** Before the point of no return: record the end, then give back what may be held. */
-  async function stop(order: OrderRecord, end: End, undo: Compensations, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
-    const owed = undo.list;
-    const ended = await move(order.id, 'pending', end.to, {
-      reason: end.reason, releasesOwed: owed.length > 0, freeKey: end.to === 'failed' && owed.length === 0, nextAttemptInSeconds: nextAttempt(writer),
-    }, writer);
+  /** Before the point of no return: record the end (the move makes the releases owed), then give back. */
+  async function stop(order: OrderRecord, end: End, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    const ended = await move(order.id, 'pending', end.to, { reason: end.reason, nextAttemptInSeconds: nextAttempt(writer) }, writer);
     if (!ended) return overtaken(order.id);
-    return owed.length > 0 ? releaseOwed(ended, owed, deadline, writer) : ended;
+    return releaseOwed(ended, deadline, writer);
   }
 
   /** Releases within what is left of the budget, or in the background (recovery re-sends what fails). */
-  async function releaseOwed(order: OrderRecord, owed: Dependency[], deadline: Deadline, writer: Writer): Promise<OrderRecord> {
-    if (deadline.remainingMs() >= MIN_RELEASE_BUDGET_MS) return sendReleases(order, owed, deadline, writer);
-    void sendReleases(order, owed, Deadline.after(policy.compensationBudgetMs), writer)
+  async function releaseOwed(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+    if (deadline.remainingMs() >= MIN_RELEASE_BUDGET_MS) return sendReleases(order, deadline, writer);
+    void sendReleases(order, Deadline.after(policy.compensationBudgetMs), writer)
       .catch((err: unknown) => logger.warn({ orderId: order.id, err: String(err) }, 'background releases failed; recovery re-sends them'));
     return order;
   }
 
-  async function sendReleases(order: OrderRecord, owed: Dependency[], deadline: Deadline, writer: Writer): Promise<OrderRecord> {
+  /** Every release the order owes, at once; settled only when every one is acknowledged. */
+  async function sendReleases(order: OrderRecord, deadline: Deadline, writer: Writer): Promise<OrderRecord> {
     await hooks.at('release', order.id, writer);
-    const answers = await Promise.all(owed.map((d) => call('release', order.id, d, null, () => releases[d](order.id, deadline))));
+    const answers = await Promise.all(EVERY_DEPENDENCY.map((d) => call('release', order.id, d, () => releases[d](order.id, deadline))));
     const forGood = answers.flatMap((a) => (!a.ok && 'refused' in a && a.status === FOR_GOOD ? [a.refused.code] : []));
-    if (forGood.length > 0) return needsAttention(order, order.state, releaseRefused(order.reason, forGood), writer);
-    if (answers.some((a) => !a.ok)) {
+    if (forGood.length > 0 && !order.settlement) return needsAttention(order, order.state, releaseRefused(order.reason, forGood), writer);
+    if (answers.some((a) => !a.ok && !('refused' in a && a.status === FOR_GOOD))) {
       logger.warn({ orderId: order.id }, 'releases not sent now; recovery re-sends them');
       return order;
     }
@@ -187,18 +188,15 @@ export function orderSaga(deps: {
       : { to: 'failed', reason: unexpectedRefusal(dependency, step.refused) };
   }
 
-  /** One call to a dependency, as data, in its step's span; `undo` learns whether the dependency may have acted. */
-  function call<T>(name: StepName, orderId: string, dependency: Dependency, undo: Compensations | null, send: () => Promise<Answer<T>>): Promise<Step<T>> {
+  /** One call to a dependency, as data, in its step's span. */
+  function call<T>(name: StepName, orderId: string, dependency: Dependency, send: () => Promise<Answer<T>>): Promise<Step<T>> {
     return step(name, orderId, async (): Promise<Step<T>> => {
-      undo?.mayAct(dependency);
       try {
         const answer = await send();
         if (answer.ok) return answer;
-        undo?.didNotAct(dependency); // a refusal changes nothing
         return { ok: false, refused: answer.problem, status: answer.status };
       } catch (err) {
         if (!isDependencyUnavailable(err)) throw err;
-        if (!err.sent) undo?.didNotAct(dependency); // refused before anything was sent (open breaker, full bulkhead)
         return { ok: false, unavailable: err };
       }
     }, callOutcome, { 'order.dependency': dependency });
