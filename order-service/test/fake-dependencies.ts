@@ -64,6 +64,7 @@ function commitments(names: { made: string; confirmed: string }) {
 
 export function happyCatalog() {
   const reservations = commitments({ made: 'reservation', confirmed: 'confirmed' });
+  const { byId } = reservations;
   const behaviours: Record<'reserve' | 'confirm' | 'release' | 'find', Behaviour> = {
     reserve: (id, body) => {
       const lines = body.lines.map((l: { sku: string; quantity: number }) => ({ ...l, unitPriceCents: PRICES[l.sku] ?? 1000 }));
@@ -74,7 +75,7 @@ export function happyCatalog() {
     release: (id) => reservations.release(id),
     find: (id) => reservations.find(id),
   };
-  return Object.assign(behaviours, { stateOf: reservations.stateOf });
+  return Object.assign(behaviours, { stateOf: reservations.stateOf, /** the stored commitment, for a test to make it lapse */ byId: (id: string) => byId.get(id) });
 }
 
 export function happyAccount() {
@@ -85,7 +86,7 @@ export function happyAccount() {
     release: (id) => holds.release(id),
     find: (id) => holds.find(id),
   };
-  return Object.assign(behaviours, { stateOf: holds.stateOf });
+  return Object.assign(behaviours, { stateOf: holds.stateOf, byId: (id: string) => holds.byId.get(id) });
 }
 
 /** A promise the test resolves: `wait` holds an actor, `open` lets it go; `reached` says it got there. */

@@ -75,8 +75,8 @@ describe('The request path and recovery on the same order', () => {
     if (status === 'confirmed') {
       expect([fakes.catalog.stateOf(id), fakes.account.stateOf(id)]).toEqual(['confirmed', 'confirmed']);
     } else {
-      expect(fakes.catalog.stateOf(id)).not.toBe('confirmed');
-      expect(fakes.account.stateOf(id)).not.toBe('confirmed');
+      // Strict: once settled, a order that is not confirmed holds nothing anywhere.
+      expect(['released', 'closed', undefined]).toContain(fakes.catalog.stateOf(id));
       expect(['released', 'closed', undefined]).toContain(fakes.account.stateOf(id));
     }
   }
@@ -113,6 +113,24 @@ describe('The request path and recovery on the same order', () => {
     expect((await stored(id)).status).toBe('failed');
     expect(play.moves).toEqual([{ to: 'failed', by: 'lease' }]);
     expectCommitmentsToMatch(id, 'failed');
+  });
+
+  test('when a request that placed the reservation and the hold stalls and recovery fails the order, then recovery releases the hold it never sent too', async () => {
+    const beforeCommit = play.holdAt('request', 'commit'); // both commitments placed by the request
+    const answer = order.placeOrder();
+    await beforeCommit.reached;
+    const id = await onlyOrderId();
+    expect([fakes.catalog.stateOf(id), fakes.account.stateOf(id)]).toEqual(['held', 'held']);
+    fakes.catalog.byId(id)!.state = 'released'; // the reservation lapsed meanwhile
+    await makeDue();
+    await order.app.recovery.runOnce();
+    expect(await order.stateOf(id)).toBe('failed');
+    expect(play.moves).toEqual([{ to: 'failed', by: 'lease' }]);
+    expect(fakes.account.stateOf(id)).toBe('released'); // recovery held nothing itself, and released it all the same
+    beforeCommit.open();
+    expect((await answer).status).toBe(503);
+    expectCommitmentsToMatch(id, 'failed');
+    expect((await order.sql('SELECT releases_owed FROM orders WHERE id = $1', [id]))[0].releases_owed).toBe(false);
   });
 
   test('when recovery looks while the hold is in flight, then only one of them decides and nothing is charged on a failed order', async () => {
