@@ -102,38 +102,44 @@ describe('Order with customer authentication on', () => {
   });
 });
 
-describe('Order when the identity provider cannot be reached', () => {
-  let issuer: Issuer;
-  let order: OrderUnderTest;
+/** Order started against a test identity provider for one describe block (`prepare` runs before Order starts). */
+function orderBehindIssuer(env: Record<string, string>, prepare: (issuer: Issuer) => void = () => undefined) {
+  const the = {} as { issuer: Issuer; order: OrderUnderTest };
   beforeAll(async () => {
     isolateNetwork();
-    issuer = await new Issuer([await makeKey('ES256')]).start();
-    issuer.answer = 'unavailable'; // down before the first fetch: no key set is cached
-    order = await startOrder({ ...issuer.env, ADMIN_TOKEN });
+    the.issuer = await new Issuer([await makeKey('ES256')]).start();
+    prepare(the.issuer);
+    the.order = await startOrder({ ...the.issuer.env, ADMIN_TOKEN, ...env });
   });
   afterAll(async () => {
-    await order.close();
-    await issuer.stop();
+    await the.order.close();
+    await the.issuer.stop();
     restoreNetwork();
   });
+  return the;
+}
+
+describe('Order when the identity provider cannot be reached', () => {
+  // Down before the first fetch: no key set is cached.
+  const the = orderBehindIssuer({}, (issuer) => void (issuer.answer = 'unavailable'));
 
   test('when a valid token arrives and no key set was ever fetched, then the order is 503 identity_provider_unavailable with Retry-After (not 401), nothing is recorded, and /dependencies names the provider and its error', async () => {
     const fakes = installFakes();
     try {
-      const res = await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await issuer.token(ORDER.accountId)}` });
+      const res = await the.order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await the.issuer.token(ORDER.accountId)}` });
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('identity_provider_unavailable');
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(issuer.requests).toBeGreaterThanOrEqual(1); // the provider was asked, and answered 503
-      expect(Number((await order.sql('SELECT count(*) AS n FROM orders'))[0].n)).toBe(0);
+      expect(the.issuer.requests).toBeGreaterThanOrEqual(1); // the provider was asked, and answered 503
+      expect(Number((await the.order.sql('SELECT count(*) AS n FROM orders'))[0].n)).toBe(0);
       expect(fakes.calls).toHaveLength(0);
     } finally {
       nock.cleanAll();
     }
-    const deps = await order.call('GET', '/dependencies', undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const deps = await the.order.call('GET', '/dependencies', undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(deps.status).toBe(200);
     expect(deps.body.identityProvider).toMatchObject({
-      name: 'identity-provider', url: issuer.env.AUTH_JWKS_URL, usable: false, keys: 0, keySetAgeSeconds: null, consecutiveFailures: 1,
+      name: 'identity-provider', url: the.issuer.env.AUTH_JWKS_URL, usable: false, keys: 0, keySetAgeSeconds: null, consecutiveFailures: 1,
     });
     expect(deps.body.identityProvider.lastError).toMatch(/503/);
     expect(deps.body.identityProvider.nextAttemptAt).not.toBeNull();
@@ -141,19 +147,8 @@ describe('Order when the identity provider cannot be reached', () => {
 });
 
 describe('Order with AUTH_TOKEN_TYP set (RFC 9068 access tokens)', () => {
-  let issuer: Issuer;
-  let order: OrderUnderTest;
-  beforeAll(async () => {
-    isolateNetwork();
-    issuer = await new Issuer([await makeKey('ES256')]).start();
-    order = await startOrder({ ...issuer.env, ADMIN_TOKEN, AUTH_TOKEN_TYP: 'at+jwt' });
-  });
+  const the = orderBehindIssuer({ AUTH_TOKEN_TYP: 'at+jwt' });
   afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    await issuer.stop();
-    restoreNetwork();
-  });
 
   test.each([
     ['JWT', 401],
@@ -162,7 +157,7 @@ describe('Order with AUTH_TOKEN_TYP set (RFC 9068 access tokens)', () => {
     ['application/at+jwt', 201], // RFC 7515 4.1.9: the media type prefix may be given
   ])('when the token\'s typ is %s, then the order is %d', async (typ, status) => {
     installFakes();
-    const res = await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await issuer.token(ORDER.accountId, { typ })}` });
+    const res = await the.order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await the.issuer.token(ORDER.accountId, { typ })}` });
     expect(res.status).toBe(status);
     if (status === 401) expect(res.body.code).toBe('unauthorized');
   });
