@@ -58,7 +58,7 @@ export async function bundle(entry: string, outfile: string, severalServices = f
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: 'node24',
     sourcemap: true,
     plugins: severalServices ? [serviceDirsPinned, packagesStayExternal] : [packagesStayExternal],
     write: false,

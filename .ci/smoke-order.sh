@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Starts the system the way the README says (npm start) on whatever node is first on PATH, waits for
+# the three services, places the README's example order and expects 201 Created. Stops it after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log="$(mktemp)"
+npm start >"$log" 2>&1 &
+pid=$!
+stop() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+trap stop EXIT
+for port in 3000 3001 3002; do
+  for _ in $(seq 1 120); do
+    curl -sf "localhost:$port/readyz" >/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "npm start exited"; exit 1; }
+    sleep 1
+  done
+done
+status=$(curl -s -o /dev/stderr -w '%{http_code}' localhost:3000/orders -H 'content-type: application/json' \
+  -H "Idempotency-Key: $(node -p 'crypto.randomUUID()')" \
+  -d '{"accountId":"acc-alice","lines":[{"sku":"COFFEE-1KG","quantity":1}]}')
+echo
+[ "$status" = 201 ] || { tail -50 "$log"; echo "expected 201 Created, got $status"; exit 1; }
+echo "order placed on node $(node -v): 201 Created"
