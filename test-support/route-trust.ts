@@ -119,6 +119,15 @@ export function trustRequests(f: Fixture, services = Object.keys(DOCUMENTS) as S
   return out;
 }
 
+/** Every GET operation × every credential its `security` accepts: HEAD must answer as GET does. */
+export function headRequests(f: Fixture): Array<{ service: ServiceKey; op: Operation; path: string; credential: CredentialName }> {
+  return (Object.keys(DOCUMENTS) as ServiceKey[]).flatMap((service) => DOCUMENTS[service]
+    .filter((op) => op.method.toUpperCase() === 'GET')
+    .flatMap((op) => (Object.keys(CREDENTIAL_SCHEME) as CredentialName[])
+      .filter((c) => op.securitySchemes.length === 0 || op.securitySchemes.includes(CREDENTIAL_SCHEME[c] ?? ''))
+      .map((credential) => ({ service, op, path: canonicalPath(op, f), credential }))));
+}
+
 export interface TrustAnswer {
   status: number;
   headers: Record<string, string>;

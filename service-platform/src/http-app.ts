@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate, type Credentials } from './auth';
@@ -12,6 +12,16 @@ import { requestContext } from './request-context';
 import { requestLog } from './request-log';
 import { routeGate } from './route-gate';
 import { type PageRoute, routeTable } from './routing';
+
+/**
+ * HEAD is GET without the body (RFC 9110 §9.3.2): the gate matched it to the GET operation, and from
+ * here on it is that GET, for the validator (which knows no HEAD) and the routes alike. Node's
+ * response was made for a HEAD request and sends no body whatever the handler writes.
+ */
+const headAsGet: RequestHandler = (req, _res, next) => {
+  if (req.method === 'HEAD') req.method = 'GET';
+  next();
+};
 
 /** The routes every service has outside its API document: health, metrics, the document, Swagger UI. */
 const PLATFORM_PAGES: PageRoute[] = [{ path: '/livez' }, { path: '/readyz' }, { path: '/metrics' }, { path: '/openapi.json' }, { path: '/docs' }, { path: '/docs/*' }];
@@ -76,6 +86,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   if (opts.pages) app.use(opts.pages.router);
   app.use(authenticate(opts.credentials));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(headAsGet);
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,
     // Parameters are always coerced from strings; bodies never are ("100" is not a number).

@@ -30,7 +30,8 @@ export function createHttpMetrics(service: string): HttpMetrics {
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: routeOf(res), status: String(res.statusCode) }));
+    const method = req.method; // as sent: a HEAD is served as GET further on
+    res.on('finish', () => end({ method, route: routeOf(res), status: String(res.statusCode) }));
     next();
   };
   return { registry, middleware };

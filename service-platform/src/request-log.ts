@@ -19,6 +19,7 @@ export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     if (QUIET.test(req.path)) return next();
     const started = performance.now();
+    const method = req.method; // as sent: a HEAD is served as GET further on
     const requestId = currentContext()?.requestId;
     let done = false;
     const log = () => {
@@ -27,7 +28,7 @@ export function requestLog(logger: Logger): RequestHandler {
       const failed = res.statusCode >= 500;
       if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
       const line = {
-        req: { id: requestId, method: req.method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
+        req: { id: requestId, method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
         res: { statusCode: res.statusCode },
         responseTime: Math.round(performance.now() - started),
       };

@@ -5,7 +5,7 @@
 // order-proxy-trust.test.ts walks Order's part of the same table through the shipped nginx proxy.
 import { send } from '../../test-support/openapi-properties';
 import {
-  credentialHeaders, DOCUMENTS, type Fixture, methodViolation, type ServiceKey, sendTrustRequest, trustRequests, trustViolation, wrongMethodRequests,
+  credentialHeaders, DOCUMENTS, type Fixture, headRequests, methodViolation, type ServiceKey, sendTrustRequest, trustRequests, trustViolation, wrongMethodRequests,
 } from '../../test-support/route-trust';
 import { fixtureState, trustFixture } from '../../test-support/route-trust-fixture';
 import { startSystem, type System } from '../../test-support/system-harness';
@@ -40,6 +40,21 @@ describe('Every operation × every spelling × every credential', () => {
     const operations = Object.values(DOCUMENTS).flat().length;
     expect(new Set(requests.map((r) => `${r.service} ${r.op.operationId}`)).size).toBe(operations);
     expect(requests.filter((r) => r.expect === 'route_not_found').length).toBe(operations * 6 * 12);
+  });
+
+  test('when a GET operation is asked with HEAD by a credential it accepts, then it answers as GET does, without a body', async () => {
+    const headers = await credentialHeaders(system, f);
+    const urls: Record<ServiceKey, string> = { catalog: system.catalog.url, account: system.account.url, order: system.order.url };
+    const requests = headRequests(f);
+    const wrong: string[] = [];
+    for (const r of requests) {
+      const get = await send(urls[r.service], { method: 'GET', path: r.path, headers: headers[r.credential] });
+      const head = await send(urls[r.service], { method: 'HEAD', path: r.path, headers: headers[r.credential] });
+      if (head.status !== get.status || head.text !== '') wrong.push(`${r.service} ${r.op.operationId} as ${r.credential}: GET ${get.status}, HEAD ${head.status} (${head.text.length} bytes)`);
+    }
+    expect(wrong).toEqual([]);
+    // Some of them succeed: the table is not only refusals.
+    expect(requests.length).toBeGreaterThan(20);
   });
 
   test('when a path is asked with a method it does not have, then it is 405 with Allow listing the methods it has', async () => {
