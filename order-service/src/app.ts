@@ -102,6 +102,7 @@ export function buildOrderApp(deps: {
     graceSeconds: config.RECOVERY_GRACE_SECONDS,
     // Every order needs Catalog; Account too unless it is free, which only Catalog's prices tell.
     failFast: () => catalog.dependency.refusalWhileOpen() ?? account.dependency.refusalWhileOpen(),
+    retryAfterSeconds: () => Math.max(catalog.dependency.retryAfterSeconds(), account.dependency.retryAfterSeconds()),
   });
   const dependencies = [catalog.dependency, account.dependency];
   // One credentials object: authentication and /dependencies share its key set (its cache and state).

@@ -110,6 +110,27 @@ describe('POST /orders with an Idempotency-Key', () => {
     expect(fakes.callsTo('PUT', /\/reservations\//)).toHaveLength(1);
   });
 
+  test('when a failed order owes its releases and the dependency is back, then a replay with the same key sends them itself and places the order anew', async () => {
+    const happy = { hold: fakes.account.hold, release: fakes.catalog.release };
+    fakes.account.hold = () => problem(503, 'down');
+    fakes.catalog.release = () => problem(503, 'down');
+    const key = randomUUID();
+    const failed = await order.placeOrder(ORDER, key);
+    expect(failed.status).toBe(503);
+    const firstId = failed.body.orderId as string;
+    expect(await order.sql('SELECT releases_owed FROM orders WHERE id = $1', [firstId])).toEqual([{ releases_owed: true }]);
+    expect(fakes.catalog.stateOf(firstId)).toBe('held');
+    fakes.account.hold = happy.hold;
+    fakes.catalog.release = happy.release; // both back; recovery never runs in this test
+    const retried = await order.placeOrder(ORDER, key);
+    expect(retried).toMatchObject({ status: 201, body: { status: 'confirmed' } });
+    expect(retried.body.id).not.toBe(firstId);
+    // The replay gave back what the failed order held before it placed the new one.
+    expect(fakes.catalog.stateOf(firstId)).toBe('released');
+    expect(await order.sql('SELECT releases_owed, idempotency_key FROM orders WHERE id = $1', [firstId])).toEqual([{ releases_owed: false, idempotency_key: null }]);
+    expect(fakes.callsTo('POST', /\/capture$/)).toHaveLength(1);
+  });
+
   test('when a replay comes after a 202, then it answers the order as it is now', async () => {
     const happyCapture = fakes.account.capture;
     fakes.account.capture = () => problem(503, 'down');
@@ -220,3 +241,37 @@ describe('POST /orders duplicates while the first request is past the point of n
 /** The hash Order stores for a request body (see place-order.ts). */
 const requestHashOf = (req: typeof ORDER) =>
   createHash('sha256').update(JSON.stringify({ accountId: req.accountId, lines: req.lines.map((l) => [l.sku, l.quantity]) })).digest('hex');
+
+describe('Retry-After of a replayed failure', () => {
+  let order: OrderUnderTest;
+  let fakes: Fakes;
+  beforeAll(async () => {
+    isolateNetwork();
+    // One attempt per call, so the test counts what opens Catalog's breaker: 4 calls, half failed.
+    order = await startOrder({ RETRY_MAX_ATTEMPTS: '1', BREAKER_VOLUME_THRESHOLD: '4', BREAKER_ERROR_THRESHOLD_PERCENT: '50', BREAKER_RESET_MS: '60000' });
+    fakes = installFakes();
+  });
+  afterAll(async () => {
+    nock.cleanAll();
+    await order.close();
+    restoreNetwork();
+  });
+
+  test('when the breaker opened after a failure was stored, then its replay says when the breaker lets calls through, not what was true then', async () => {
+    fakes.account.hold = () => problem(503, 'down');
+    fakes.catalog.release = () => problem(503, 'down');
+    const key = randomUUID();
+    const failed = await order.placeOrder(ORDER, key);
+    expect(failed).toMatchObject({ status: 503, body: { code: 'dependency_unavailable' } });
+    expect(failed.headers.get('retry-after')).toBe('1'); // every breaker closed: a retry may succeed at once
+    fakes.catalog.reserve = () => problem(503, 'down');
+    await order.placeOrder(ORDER); // Catalog: reserve ok, release failed, reserve failed
+    await order.placeOrder(ORDER); // and one more failure: its breaker opens
+    expect((await order.call('GET', '/dependencies')).body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'catalog', state: 'open' })]));
+    const replay = await order.placeOrder(ORDER, key);
+    expect(replay).toMatchObject({ status: 503, body: { code: 'dependency_unavailable', orderId: failed.body.orderId } });
+    expect(Number(replay.headers.get('retry-after'))).toBeGreaterThan(30); // the breaker's reset, 60 s after it opened
+    expect(Number(replay.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
+});

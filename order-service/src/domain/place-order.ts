@@ -43,7 +43,8 @@ const hashRequest = (req: OrderRequest) =>
  * body is 422; while the first request is still within its budget, 409. A confirmed or rejected
  * order keeps its key for the key's lifetime. A failed order gives its key back once it holds and
  * owes nothing, so a client that follows Retry-After with the same key places the order anew (a
- * new order id); until then a replay answers the stored 503. A key yields at most one order that
+ * new order id); a replay of a failed order still owing releases sends them itself, and answers
+ * the stored 503 (with when a retry can succeed now) only while they cannot be sent. A key yields at most one order that
  * is not `failed`, and at most one charge.
  */
 export function placeOrderUseCase(deps: {
@@ -59,12 +60,31 @@ export function placeOrderUseCase(deps: {
    * answered with that 503 and Retry-After, recording nothing: the problem carries no orderId.
    */
   failFast?: () => Problem | null;
+  /** In how many seconds a call to every dependency may succeed again (an open breaker's reset), at least 1. */
+  retryAfterSeconds?: () => number;
 }) {
   const failFast = (refusal: Problem): never => {
     throw refusal;
   };
   const handOver = (id: string) =>
     deps.orders.handOver(id).catch((err: unknown) => deps.logger.warn({ orderId: id, err }, 'hand-over to recovery failed; it takes the order after the grace period'));
+  /** The key's order, claimed now (`claimed`) or already there. Never records an order that could only fail. */
+  async function claimKey(key: string, hash: string, accountId: string, lines: OrderLine[], ttl: Parameters<OrderRepository['claim']>[4]) {
+    // Failing fast: with a dependency's breaker open the order could only fail, so it is not
+    // recorded at all (one read instead of two writes). A key that already has an order answers it.
+    const refusal = deps.failFast?.();
+    const claim = refusal
+      ? (await deps.orders.findByKey(accountId, key, deps.budgetMs)) ?? failFast(refusal)
+      // Twice at most: a key freed by its failed order between our INSERT and our read is claimed anew.
+      : (await deps.orders.claim(key, hash, accountId, lines, ttl)) ?? (await deps.orders.claim(key, hash, accountId, lines, ttl));
+    if (!claim) throw new RequestInProgress(null);
+    return claim;
+  }
+  /** A failure answered now says when a retry can succeed now, not when it could when first stored. */
+  const withRetryAfterNow = (outcome: Outcome): Outcome =>
+    outcome.kind === 'failed' && deps.retryAfterSeconds
+      ? { ...outcome, reason: { ...outcome.reason, retryAfterSeconds: deps.retryAfterSeconds() } }
+      : outcome;
   return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
     const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
     // A caller who gives less than the reserve still gets three quarters of what it gave.
@@ -72,21 +92,20 @@ export function placeOrderUseCase(deps: {
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };
-    // Twice at most: a key freed by its failed order between our INSERT and our read is claimed anew.
-    // Failing fast: with a dependency's breaker open the order could only fail, so it is not
-    // recorded at all (one read instead of two writes). A key that already has an order answers it.
-    const refusal = deps.failFast?.();
-    const claim = refusal
-      ? (await deps.orders.findByKey(request.accountId, idempotencyKey, deps.budgetMs)) ?? failFast(refusal)
-      : (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl))
-        ?? (await deps.orders.claim(idempotencyKey, hash, request.accountId, lines, ttl));
-    if (!claim) throw new RequestInProgress(null);
-    if (!claim.claimed) {
+    let claim = await claimKey(idempotencyKey, hash, request.accountId, lines, ttl);
+    // Twice at most: a replay that settles its failed order's releases frees the key and claims it anew.
+    for (let round = 0; !claim.claimed; round++) {
       if (claim.order.requestHash !== hash) throw new IdempotencyKeyReused();
       // Until the first request has ended, a duplicate learns only that it is running (pending or
       // already past the point of no return), never an answer that request may still change.
       if (isUnfinished(claim.order.state) && claim.firstRequestOpen) throw new RequestInProgress(claim.order.id);
-      return outcomeOf(claim.order);
+      if (!claim.order.releasesOwed || claim.firstRequestOpen || round > 0) return outcomeOf(claim.order);
+      // An ended order that still owes releases: this replay sends them itself, within its budget,
+      // rather than wait for recovery. Once they are acknowledged a failed order's key is free and
+      // the order is placed anew; if they cannot be sent, Retry-After says when they can.
+      const settled = await deps.saga.run(claim.order, deadline, REQUEST);
+      if (settled.releasesOwed || settled.state !== 'failed') return withRetryAfterNow(outcomeOf(settled));
+      claim = await claimKey(idempotencyKey, hash, request.accountId, lines, ttl);
     }
     let ended: OrderRecord;
     try {

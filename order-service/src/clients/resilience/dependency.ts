@@ -140,7 +140,8 @@ export class Dependency {
     return new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), false);
   }
 
-  private retryAfterSeconds(): number {
+  /** When a call may succeed again: an open breaker's reset, else at once (1 s, the header's least). */
+  retryAfterSeconds(): number {
     if (!this.breaker.opened) return 1;
     return Math.max(1, Math.ceil((this.openedAt + this.policy.breaker.resetTimeoutMs - Date.now()) / 1000));
   }
