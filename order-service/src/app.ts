@@ -13,6 +13,7 @@ import { type OrderRepository, orderRepository } from './data/order-repository';
 import { NO_HOOKS, orderSaga, type SagaHooks } from './domain/order-saga';
 import { placeOrderUseCase } from './domain/place-order';
 import { type RecoveryWorker, recoveryWorker } from './domain/recovery';
+import { settleOrderUseCase } from './domain/settle-order';
 import { dashboardPages, dashboardRoutes } from './routes/dashboard-routes';
 import { orderRoutes } from './routes/order-routes';
 import { SERVICE_DIR } from './service-dir';
@@ -109,7 +110,9 @@ export function buildOrderApp(deps: {
   const credentials = credentialsFrom(config, true);
   const keySet = identityProvider(credentials);
   const routes = Router();
-  routes.use(orderRoutes(placeOrder, orders));
+  const settleOrder = settleOrderUseCase({ orders, saga, logger, budgetMs: config.ORDER_REQUEST_BUDGET_MS });
+  // The admin token is one shared secret: its holder is "admin"; without it (development) anyone is.
+  routes.use(orderRoutes(placeOrder, orders, { settleOrder, operator: config.ADMIN_TOKEN ? 'admin' : 'development' }));
   routes.get('/dependencies', (_req, res) => {
     res.json({ items: dependencies.map((d) => d.snapshot()), identityProvider: keySet?.snapshot() ?? null });
   });

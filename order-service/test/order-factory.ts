@@ -1,6 +1,7 @@
 // Orders as a dead request, a slow request or an earlier pass left them, written straight into
 // Order's database (the API cannot make them), for recovery to find.
 import { randomUUID } from 'node:crypto';
+import type { OrderState } from '../src/domain/order-state';
 import { ORDER, type OrderUnderTest } from './order-harness';
 
 export const PRICED = {
@@ -13,7 +14,7 @@ export const PRICED = {
 };
 
 export interface LeftOrder {
-  state?: 'pending' | 'committing' | 'rejected' | 'failed';
+  state?: OrderState;
   releasesOwed?: boolean;
   /** Seconds until recovery may look at it (negative: due now). */
   dueInSeconds?: number;

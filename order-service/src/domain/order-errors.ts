@@ -19,3 +19,20 @@ export class RequestInProgress extends Problem {
       'Retry after a moment to get its answer.', orderId ? { orderId } : {}, { 'Retry-After': '1' });
   }
 }
+
+/** A settlement asked for an order that does not need attention (and was not settled so before). */
+export class OrderNotNeedingAttention extends Problem {
+  constructor(orderId: string, orderStatus: string) {
+    super(409, 'order_not_needing_attention', 'Only an order that needs attention can be settled',
+      `Order ${orderId} is ${orderStatus}; only a needs_attention order can be settled.`, { orderId, orderStatus });
+  }
+}
+
+/** A retry of an order that needed attention after it had ended (a release refused): nothing to drive forward. */
+export class OrderNotRetryable extends Problem {
+  constructor(orderId: string, ended: string) {
+    super(409, 'order_not_retryable', 'This order cannot be retried',
+      `Order ${orderId} needs attention after it ended ${ended} (a release was refused): it was never past the point of no return, `
+      + 'so it cannot be driven forward. Settle it with fail or accept.', { orderId, orderStatus: 'needs_attention' });
+  }
+}

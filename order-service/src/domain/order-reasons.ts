@@ -43,15 +43,27 @@ export const holdLapsed = (problem: RefusalProblem): Reason => ({
   code: 'credit_hold_lapsed',
   title: 'The stock is confirmed but the credit hold could not be captured',
   detail: `The stock for this order is confirmed, but Account refused the capture (${problem.code}); nothing was charged. `
-    + 'An operator must settle it: charge the customer or return the stock.',
+    + 'An operator settles it with POST /orders/{id}/settlement: retry (confirm and capture again, once the customer has credit), '
+    + 'fail (end it failed and release the credit; the confirmed stock stays sold: return it in the Catalog) '
+    + 'or accept (confirm it as it stands, the money settled outside).',
 });
 
 /** Needs a person: something this order held can no longer be given back. */
 export const releaseRefused = (previous: Reason | null, refusals: string[]): Reason => ({
   code: 'release_refused',
   title: 'A commitment of this order could not be released',
-  detail: `The order ended ${previous?.code ?? 'unfinished'}, but releasing it was refused for good (${refusals.join(', ')}). An operator must settle it.`,
+  detail: `The order ended ${previous?.code ?? 'unfinished'}, but releasing it was refused for good (${refusals.join(', ')}). `
+    + 'An operator settles it with POST /orders/{id}/settlement: fail (end it failed, sending the releases again and accepting what is '
+    + 'refused for good) or accept (confirm it as it stands); it cannot be retried.',
   ended: previous?.code,
+});
+
+/** An operator ended a needs_attention order failed: nothing more is charged, what it held is released. */
+export const failedByOperator = (why: string): Reason => ({
+  code: 'failed_by_operator',
+  title: 'An operator ended this order',
+  detail: `An operator ended this order failed (${why}); nothing more is charged and what it held is released.`,
+  retryAfterSeconds: 1,
 });
 
 /** Prices the order from the reservation: the Catalog's prices, never the client's. */

@@ -15,7 +15,11 @@ const REJECTION_STATUS: Record<string, 409 | 422> = {
   total_too_large: 422,
 };
 
+/** The statuses whose reason the order shows (a settled order that went on keeps its old one in `settlement.from`). */
+const SHOWS_REASON = new Set(['rejected', 'failed', 'needs_attention']);
+
 export function toOrderDto(o: OrderRecord) {
+  const s = o.settlement;
   return {
     id: o.id,
     status: publicStatus(o.state),
@@ -24,7 +28,8 @@ export function toOrderDto(o: OrderRecord) {
     lines: o.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, lineTotalCents: l.lineTotalCents })),
     ...(o.totalCents !== null ? { totalCents: o.totalCents } : {}),
     ...(o.currency !== null ? { currency: o.currency } : {}),
-    ...(o.reason ? { reason: o.reason.code, ...(o.reason.detail ? { detail: o.reason.detail } : {}) } : {}),
+    ...(o.reason && SHOWS_REASON.has(o.state) ? { reason: o.reason.code, ...(o.reason.detail ? { detail: o.reason.detail } : {}) } : {}),
+    ...(s ? { settlement: { action: s.action, by: s.by, reason: s.why, at: s.at, ...(s.from ? { from: s.from } : {}) } } : {}),
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
   };

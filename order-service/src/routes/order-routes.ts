@@ -4,6 +4,7 @@ import type { OrderRepository } from '../data/order-repository';
 import { UnknownOrder } from '../domain/order-errors';
 import type { PublicStatus } from '../domain/order-state';
 import type { OrderRequest, PlaceOrder } from '../domain/place-order';
+import type { SettlementRequest, SettleOrder } from '../domain/settle-order';
 import { sendOutcome, toOrderDto } from './order-answers';
 
 interface ListQuery {
@@ -16,9 +17,10 @@ interface ListQuery {
 /**
  * Who may call what is the document's `security`, checked before the body is read (service-platform
  * `authenticate`): a customer places orders for the account of their token and sees only its orders
- * (another's is 404, so ids cannot be probed); the admin token reads and lists any.
+ * (another's is 404, so ids cannot be probed); the admin token reads and lists any, and settles an
+ * order that needs attention (only the admin token: `operator` names it in the order's record).
  */
-export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository): Router {
+export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository, settle: { settleOrder: SettleOrder; operator: string }): Router {
   const router = Router();
   router.post('/orders', async (req, res) => {
     requireOwnAccount(principalOf(res), (req.body as OrderRequest).accountId); // 403, nothing recorded
@@ -42,6 +44,10 @@ export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository): Ro
   router.get('/orders/:orderId', async (req, res) => {
     const order = await orders.find(req.params.orderId);
     if (!order || !mayActFor(principalOf(res), order.accountId)) throw new UnknownOrder(req.params.orderId);
+    res.json(toOrderDto(order));
+  });
+  router.post('/orders/:orderId/settlement', async (req, res) => {
+    const order = await settle.settleOrder(req.params.orderId, req.body as SettlementRequest, settle.operator);
     res.json(toOrderDto(order));
   });
   return router;
