@@ -76,6 +76,7 @@ export function bodyFor(op: Operation, f: Fixture): unknown {
     case 'putAccount': return { name: 'Overwritten', currency: 'EUR', creditLimitCents: 99_999_999 };
     case 'placeHold': return { accountId: f.alice, amountCents: 100, currency: 'EUR' };
     case 'placeOrder': return { accountId: f.alice, lines: [{ sku: f.sku, quantity: 1 }] };
+    case 'settleOrder': return { action: 'accept', reason: 'the trust table tries to settle it' };
     default: return undefined;
   }
 }
