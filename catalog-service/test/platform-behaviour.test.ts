@@ -154,3 +154,20 @@ describe('Shared platform on the Catalog', () => {
     return { status: res.status, body: (await res.json()) as { code: string } };
   }
 });
+
+describe('A configured ttl ceiling', () => {
+  let catalog: CatalogUnderTest;
+  beforeAll(async () => {
+    catalog = await startCatalog({ RESERVATION_MAX_TTL_SECONDS: '7200' });
+    await catalog.putItem('TTL-CEILING', { stock: 100 });
+  });
+  afterAll(() => catalog.close());
+
+  test('when RESERVATION_MAX_TTL_SECONDS is 7200, then the served document says 7200, 7200 is taken and 7201 is a 400 naming body.ttlSeconds', async () => {
+    const doc = (await catalog.call('GET', '/openapi.json')).body;
+    expect(doc.components.schemas.ReservationInput.properties.ttlSeconds.maximum).toBe(7200);
+    expect((await catalog.reserve('ttl-ceiling-1', [{ sku: 'TTL-CEILING', quantity: 1 }], { ttlSeconds: 7200 })).status).toBe(201);
+    const refused = await catalog.reserve('ttl-ceiling-2', [{ sku: 'TTL-CEILING', quantity: 1 }], { ttlSeconds: 7201 });
+    expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ field: 'body.ttlSeconds', message: 'must be <= 7200' }] } });
+  });
+});
