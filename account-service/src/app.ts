@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import { createHttpApp, credentialsFrom, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import { createHttpApp, credentialsFrom, type HttpApp, loadOpenApiDocument, type Logger, withMaximum } from 'service-platform';
 import type { AccountConfig } from './config/account-config';
 import type { AccountDb } from './data/account-db';
 import { accountRepository } from './data/account-repository';
@@ -29,7 +29,7 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
   const http = createHttpApp({
     service: 'account',
     logger: deps.logger,
-    openapi: loadOpenApiDocument(OPENAPI_FILE),
+    openapi: withMaximum(loadOpenApiDocument(OPENAPI_FILE), 'HoldInput', 'ttlSeconds', config.HOLD_MAX_TTL_SECONDS),
     routes,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,

@@ -5,9 +5,9 @@ import type { AccountClient, Hold } from '../../order-service/src/clients/accoun
 import type { Dependency } from '../../order-service/src/clients/resilience/dependency';
 import { answerOf, foundOrNull } from './answers';
 
-/** What Account's routes send (hold-routes.ts): the date as ISO text. */
+/** What Account's routes send (hold-routes.ts): the date as ISO text; the stored currency is one the document's enum lists. */
 const toDto = (h: StoredHold): Hold => ({
-  id: h.id, accountId: h.accountId, amountCents: h.amountCents, currency: h.currency, status: h.status, expiresAt: h.expiresAt.toISOString(),
+  id: h.id, accountId: h.accountId, amountCents: h.amountCents, currency: h.currency as Hold['currency'], status: h.status, expiresAt: h.expiresAt.toISOString(),
 });
 
 /** `dependency` only fills the port's shape (for /dependencies): no call goes through it. */

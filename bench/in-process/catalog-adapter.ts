@@ -6,9 +6,9 @@ import type { CatalogClient, Reservation } from '../../order-service/src/clients
 import type { Dependency } from '../../order-service/src/clients/resilience/dependency';
 import { answerOf, foundOrNull } from './answers';
 
-/** What Catalog's routes send (reservation-routes.ts): the date as ISO text. */
+/** What Catalog's routes send (reservation-routes.ts): the date as ISO text; the stored currency is one the document's enum lists. */
 const toDto = (r: StoredReservation): Reservation => ({
-  id: r.id, status: r.status, lines: r.lines, totalCents: r.totalCents, currency: r.currency, expiresAt: r.expiresAt.toISOString(),
+  id: r.id, status: r.status, lines: r.lines, totalCents: r.totalCents, currency: r.currency as Reservation['currency'], expiresAt: r.expiresAt.toISOString(),
 });
 
 /** `dependency` only fills the port's shape (for /dependencies): no call goes through it. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import { createHttpApp, credentialsFrom, type HttpApp, loadOpenApiDocument, type Logger } from 'service-platform';
+import { createHttpApp, credentialsFrom, type HttpApp, loadOpenApiDocument, type Logger, withMaximum } from 'service-platform';
 import type { CatalogConfig } from './config/catalog-config';
 import type { CatalogDb } from './data/catalog-db';
 import { itemRepository } from './data/item-repository';
@@ -30,7 +30,7 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
   const http = createHttpApp({
     service: 'catalog',
     logger: deps.logger,
-    openapi: loadOpenApiDocument(OPENAPI_FILE),
+    openapi: withMaximum(loadOpenApiDocument(OPENAPI_FILE), 'ReservationInput', 'ttlSeconds', config.RESERVATION_MAX_TTL_SECONDS),
     routes,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,

@@ -24,6 +24,23 @@ describe('Shared platform on the Catalog', () => {
     expect(res.body.code).toBe('malformed_body');
   });
 
+  test.each(['null', 'true', '12', '"text"'])('when the body is JSON but not an object (%s), then it is 400 malformed_body saying it must be a JSON object', async (text) => {
+    const res = await request('PUT', '/items/SOME-SKU', text, 'application/json');
+    expect(res).toMatchObject({ status: 400, body: { code: 'malformed_body', detail: expect.stringMatching(/^The body must be a JSON object; this one is valid JSON, but /) } });
+  });
+
+  test('when a body has no Content-Type, then the 415 says Content-Type application/json is required', async () => {
+    const res = await fetch(`${catalog.baseUrl}/items/SOME-SKU`, { method: 'PUT', body: new Uint8Array(Buffer.from('{}')) });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'unsupported_media_type', detail: 'The request has a body but no Content-Type: send it as JSON with Content-Type: application/json.' });
+  });
+
+  test('when a stock adjustment has delta 0, then the 400 names body.delta and says it must not be 0', async () => {
+    await catalog.putItem('DELTA-ZERO');
+    const res = await catalog.call('POST', '/items/DELTA-ZERO/stock-adjustments', { adjustmentId: 'delta-zero-1', delta: 0, reason: 'nothing' });
+    expect(res).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ field: 'body.delta', message: 'must not be 0' }] } });
+  });
+
   test('when the content type is not JSON, then it is 415 problem+json', async () => {
     const res = await request('PUT', '/items/SOME-SKU', 'name=x', 'text/plain');
     expect(res.status).toBe(415);
@@ -66,6 +83,23 @@ describe('Shared platform on the Catalog', () => {
     expect(res.status).toBe(200);
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/items\/:sku"[^}]*status="404"[^}]*\} [1-9]/);
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  test('when Swagger UI\'s files are served, then /metrics counts them under route="/docs/*", not "unmatched"', async () => {
+    const counts = async () => {
+      const text = await (await fetch(`${catalog.baseUrl}/metrics`)).text();
+      const sum = (route: string) => [...text.matchAll(/^http_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)]
+        .filter((m) => m[1].includes(`route="${route}"`)).reduce((n, m) => n + Number(m[2]), 0);
+      return { files: sum('/docs/*'), unmatched: sum('unmatched') };
+    };
+    const before = await counts();
+    const files = ['/docs/', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js'];
+    for (const file of files) {
+      const res = await fetch(`${catalog.baseUrl}${file}`);
+      await res.arrayBuffer(); // the metric is recorded when the response has finished
+      expect(res.status).toBe(200);
+    }
+    expect(await counts()).toEqual({ files: before.files + files.length, unmatched: before.unmatched });
   });
 
   test('when /openapi.json and /docs are asked, then the document and Swagger UI are served', async () => {
@@ -119,4 +153,21 @@ describe('Shared platform on the Catalog', () => {
     const res = await fetch(`${catalog.baseUrl}${path}`, { method, body, headers: { 'content-type': contentType } });
     return { status: res.status, body: (await res.json()) as { code: string } };
   }
+});
+
+describe('A configured ttl ceiling', () => {
+  let catalog: CatalogUnderTest;
+  beforeAll(async () => {
+    catalog = await startCatalog({ RESERVATION_MAX_TTL_SECONDS: '7200' });
+    await catalog.putItem('TTL-CEILING', { stock: 100 });
+  });
+  afterAll(() => catalog.close());
+
+  test('when RESERVATION_MAX_TTL_SECONDS is 7200, then the served document says 7200, 7200 is taken and 7201 is a 400 naming body.ttlSeconds', async () => {
+    const doc = (await catalog.call('GET', '/openapi.json')).body;
+    expect(doc.components.schemas.ReservationInput.properties.ttlSeconds.maximum).toBe(7200);
+    expect((await catalog.reserve('ttl-ceiling-1', [{ sku: 'TTL-CEILING', quantity: 1 }], { ttlSeconds: 7200 })).status).toBe(201);
+    const refused = await catalog.reserve('ttl-ceiling-2', [{ sku: 'TTL-CEILING', quantity: 1 }], { ttlSeconds: 7201 });
+    expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ field: 'body.ttlSeconds', message: 'must be <= 7200' }] } });
+  });
 });

@@ -64,6 +64,32 @@ describe('Placing orders end to end', () => {
     expect(await credit()).toEqual(before);
   });
 
+  test('when an order names a sku twice, then the lines are merged as order.yaml says: priced once per sku, in sku order; a retry must send the lines as first sent', async () => {
+    expect((await catalog.call('PUT', '/items/E2E-MERGE-B', { name: 'B', priceCents: 10, currency: 'EUR', stock: 100 }, admin)).status).toBe(201);
+    expect((await catalog.call('PUT', '/items/E2E-MERGE-A', { name: 'A', priceCents: 20, currency: 'EUR', stock: 100 }, admin)).status).toBe(201);
+    const key = randomUUID();
+    const lines = [{ sku: 'E2E-MERGE-B', quantity: 1 }, { sku: 'E2E-MERGE-A', quantity: 1 }, { sku: 'E2E-MERGE-B', quantity: 2 }];
+    const res = await order.call('POST', '/orders', { accountId: 'e2e-dora', lines }, { 'idempotency-key': key });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ totalCents: 50, lines: [
+      { sku: 'E2E-MERGE-A', quantity: 1, unitPriceCents: 20, lineTotalCents: 20 },
+      { sku: 'E2E-MERGE-B', quantity: 3, unitPriceCents: 10, lineTotalCents: 30 },
+    ] });
+    expect(res.body.lines).toHaveLength(2);
+    expect((await catalog.call('GET', '/items/E2E-MERGE-B')).body.stock).toBe(97);
+    const merged = [{ sku: 'E2E-MERGE-A', quantity: 1 }, { sku: 'E2E-MERGE-B', quantity: 3 }];
+    expect((await order.call('POST', '/orders', { accountId: 'e2e-dora', lines: merged }, { 'idempotency-key': key })).body.code).toBe('idempotency_key_reused');
+    expect((await order.call('POST', '/orders', { accountId: 'e2e-dora', lines }, { 'idempotency-key': key })).body.id).toBe(res.body.id);
+  });
+
+  test('when an order that names a sku twice is refused, then it keeps its lines as sent and the shortage is of the sum', async () => {
+    const lines = [{ sku: 'E2E-MERGE-B', quantity: 60 }, { sku: 'E2E-MERGE-B', quantity: 60 }];
+    const res = await order.call('POST', '/orders', { accountId: 'e2e-dora', lines }, { 'idempotency-key': randomUUID() });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'out_of_stock', shortages: [{ sku: 'E2E-MERGE-B', requested: 120 }] });
+    expect((await order.call('GET', `/orders/${res.body.orderId}`)).body).toMatchObject({ status: 'rejected', lines });
+  });
+
   test('when Order calls with a wrong service token, then the order fails with 503 and nothing is held', async () => {
     const wrong = await startOrder({ SERVICE_TOKEN: 'not-the-right-token-000', CATALOG_URL: catalog.baseUrl, ACCOUNT_URL: account.baseUrl });
     try {

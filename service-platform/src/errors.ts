@@ -1,3 +1,4 @@
+import { CURRENCIES } from './currencies';
 import { type ProblemCode, PROBLEMS } from './problem-catalogue';
 
 /**
@@ -50,7 +51,7 @@ export class ValidationFailed extends CataloguedProblem {
   }
 }
 
-/** A ttlSeconds above what this service allows (the document's own maximum is wider). */
+/** A ttlSeconds above what this service allows (the served document says the same; this guards callers past the edge). */
 export class TtlTooLong extends ValidationFailed {
   constructor(max: number) {
     super([{ field: 'body.ttlSeconds', message: `must be at most ${max}` }]);
@@ -64,9 +65,9 @@ export class UnknownCurrency extends ValidationFailed {
   }
 }
 
-const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+const ISO_4217 = new Set(CURRENCIES);
 
-/** Throws UnknownCurrency for a code ISO 4217 does not list. */
+/** Throws UnknownCurrency for a code not in CURRENCIES (the list the documents' Currency enum holds). */
 export function checkCurrency(currency: string): void {
   if (!ISO_4217.has(currency)) throw new UnknownCurrency(currency);
 }

@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics';
 import type { OpenApiDocument } from './openapi-document';
 import { assertRoutesMatchDocument } from './documented-routes';
+import { refuseNamelessQueryParameters } from './nameless-query';
 import { problemHandler, routeNotFound } from './problem-middleware';
 import { requestContext } from './request-context';
 import { requestLog } from './request-log';
@@ -87,6 +88,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.use(authenticate(opts.credentials));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(headAsGet);
+  app.use(refuseNamelessQueryParameters);
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(opts.openapi) as never,
     // Parameters are always coerced from strings; bodies never are ("100" is not a number).

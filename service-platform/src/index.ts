@@ -3,6 +3,7 @@ export * from './auth-errors';
 export * from './jwks-key-set';
 export * from './config';
 export * from './embedded-postgres';
+export * from './currencies';
 export * from './errors';
 export * from './commitments';
 export * from './database-errors';

@@ -18,7 +18,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 interface ValidatorError {
   status: number;
   message?: string;
-  errors?: Array<{ path?: string; message?: string }>;
+  errors?: Array<{ path?: string; message?: string; errorCode?: string }>;
   headers?: Record<string, string>;
 }
 
@@ -33,22 +33,65 @@ const fieldName = (path = ''): string =>
     .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
     .join('') || '(request)';
 
+/** What the request carried at a validator path ("/body/lines/0/sku", "/query/limit"). */
+function sentValue(req: Request, path = ''): unknown {
+  const [where, ...rest] = path.replace(/^\//, '').split('/');
+  const root: unknown = { body: req.body, query: req.query, params: req.params, path: req.params, headers: req.headers }[where];
+  return rest.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+}
+
+/**
+ * The validator's message, made readable: ajv says "must NOT be valid" for a `not` schema (delta:
+ * `not: { const: 0 }`), which names no rule; the value sent is the clearest word for what is refused.
+ */
+function messageOf(req: Request, e: { path?: string; message?: string; errorCode?: string }): string {
+  if (e.errorCode === 'not.openapi.validation') return `must not be ${JSON.stringify(sentValue(req, e.path))}`;
+  // A long enum (the 162 currencies) would fill the problem: the first few, and where the rest are.
+  if (e.errorCode === 'enum.openapi.validation' && (e.message ?? '').length > 160) {
+    return `${e.message!.slice(0, 100).replace(/,[^,]*$/, '')}, … (the document lists them all)`;
+  }
+  return e.message ?? 'is not valid';
+}
+
+/** What a body is that is JSON, but not an object or array (body-parser's strict mode refuses it as unparsable). */
+function notAnObject(err: unknown): string | undefined {
+  const body = (err as { body?: unknown }).body;
+  if (typeof body !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(body);
+    return value === null || typeof value === 'boolean' ? String(value) : `a ${typeof value}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 415 for a body without Content-Type or with another one: says what to send. */
+function unsupportedMediaType(req: Request): UnsupportedMediaType {
+  const sent = req.get('content-type');
+  return new UnsupportedMediaType(sent
+    ? `Content-Type ${sent} is not accepted: send the body as JSON with Content-Type: application/json.`
+    : 'The request has a body but no Content-Type: send it as JSON with Content-Type: application/json.');
+}
+
 /** Turns any thrown value into a Problem: ours as they are, the validator's and body-parser's by status. */
 export function toProblem(err: unknown, req: Request, bodyLimit: string): Problem {
   if (isProblem(err)) return err;
   if (isValidatorError(err)) {
-    const errors = (err.errors ?? []).map((e) => ({ field: fieldName(e.path), message: e.message ?? 'is not valid' }));
+    const errors = (err.errors ?? []).map((e) => ({ field: fieldName(e.path), message: messageOf(req, e) }));
     switch (err.status) {
       case 400: return new ValidationFailed(errors);
       case 404: return new RouteNotFound(req.method, req.path);
       case 405: return new MethodNotAllowed(req.method, req.path, (err.headers?.Allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
       case 413: return new PayloadTooLarge(bodyLimit);
-      case 415: return new UnsupportedMediaType(err.message ?? 'Send application/json.');
+      case 415: return unsupportedMediaType(req);
     }
   }
   const type = (err as { type?: string } | null)?.type;
   if (type === 'entity.too.large') return new PayloadTooLarge(bodyLimit);
-  if (type === 'entity.parse.failed') return new MalformedBody('The body is not valid JSON.');
+  if (type === 'entity.parse.failed') {
+    const json = notAnObject(err);
+    return new MalformedBody(json === undefined ? 'The body is not valid JSON.' : `The body must be a JSON object; this one is valid JSON, but ${json}.`);
+  }
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new UnsupportedMediaType('Send UTF-8 JSON.');
   // Other client errors from the body parser (http-errors mark them `expose`), e.g. a body declared
   // gzip that is not: the client's mistake, never a 500.

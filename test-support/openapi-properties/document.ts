@@ -9,6 +9,8 @@ export interface Parameter {
   in: 'path' | 'query' | 'header' | 'cookie';
   required: boolean;
   schema: Schema;
+  /** The document's example of the parameter, if it gives one. */
+  example?: unknown;
 }
 
 export interface DocumentedResponse {
@@ -25,7 +27,7 @@ export interface Operation {
   /** The path template, e.g. /items/{sku}. */
   path: string;
   parameters: Parameter[];
-  body?: { required: boolean; contentType: string; schema: Schema };
+  body?: { required: boolean; contentType: string; schema: Schema; example?: unknown };
   responses: Map<number, DocumentedResponse>;
   /** The security schemes a request needs one of (empty: open). */
   securitySchemes: string[];
@@ -61,12 +63,13 @@ export function loadOperations(file: string): Operation[] {
       if (!op) continue;
       const byKey = new Map<string, Parameter>();
       for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
-        byKey.set(`${p.in}:${p.name}`, { name: p.name, in: p.in, required: p.required === true, schema: p.schema ?? {} });
+        byKey.set(`${p.in}:${p.name}`, { name: p.name, in: p.in, required: p.required === true, schema: p.schema ?? {}, example: p.example });
       }
       let body: Operation['body'];
       if (op.requestBody) {
         const [contentType, media] = Object.entries<any>(op.requestBody.content ?? {})[0] ?? [];
-        if (contentType) body = { required: op.requestBody.required === true, contentType, schema: media.schema ?? {} };
+        const example = media?.example ?? Object.values<any>(media?.examples ?? {})[0]?.value;
+        if (contentType) body = { required: op.requestBody.required === true, contentType, schema: media.schema ?? {}, example };
       }
       const responses = new Map<number, DocumentedResponse>();
       for (const [code, r] of Object.entries<any>(op.responses ?? {})) {

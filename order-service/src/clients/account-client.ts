@@ -19,7 +19,9 @@ export function accountClient(http: AxiosInstance, dependency: Dependency) {
 
     hold: (orderId: string, hold: { accountId: string; amountCents: number; currency: string; ttlSeconds: number }, deadline: Deadline) =>
       dependency.call(deadline, async (signal, timeoutMs): Promise<Answer<Hold>> => {
-        const res = await call('put', '/holds/{holdId}', { path: { holdId: orderId }, body: hold, signal, timeoutMs });
+        // The currency is the one Catalog answered, from the same list the document's enum holds.
+        const body = { ...hold, currency: hold.currency as Hold['currency'] };
+        const res = await call('put', '/holds/{holdId}', { path: { holdId: orderId }, body, signal, timeoutMs });
         return res.status === 200 || res.status === 201 ? accepted(res.data) : refused(res.status, res.data);
       }, true),
 

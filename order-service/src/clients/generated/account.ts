@@ -140,10 +140,12 @@ export interface components {
     schemas: {
         ExternalId: string;
         /**
-         * @description ISO 4217 code
+         * @description An ISO 4217 code, one of those listed (the codes in use; a code of the right shape that
+         *     ISO 4217 does not list, such as `ABC`, is refused with `400 validation_failed`)
          * @example EUR
+         * @enum {string}
          */
-        Currency: string;
+        Currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HRK" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XDR" | "XOF" | "XPF" | "XSU" | "YER" | "ZAR" | "ZMW" | "ZWG" | "ZWL";
         /** @description An amount in minor units (cents) of the account's currency */
         Cents: number;
         Account: {
@@ -170,7 +172,11 @@ export interface components {
             amountCents: number;
             /** @description Must be the account's currency (a guard against charging in the wrong one) */
             currency: components["schemas"]["Currency"];
-            /** @description How long the credit is held; defaults to HOLD_TTL_SECONDS, capped at HOLD_MAX_TTL_SECONDS. */
+            /**
+             * @description How long the credit is held; defaults to HOLD_TTL_SECONDS. A longer ttl than
+             *     HOLD_MAX_TTL_SECONDS (3600 unless the operator set it; the served /openapi.json states
+             *     this deployment's) is refused with `400 validation_failed`, never shortened.
+             */
             ttlSeconds?: number;
         };
         Hold: {
