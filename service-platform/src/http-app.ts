@@ -12,6 +12,7 @@ import { requestContext } from './request-context';
 import { requestLog } from './request-log';
 import { routeGate } from './route-gate';
 import { type PageRoute, routeTable } from './routing';
+import { swaggerUiOptions } from './swagger-ui-options';
 
 /** The routes every service has outside its API document: health, metrics, the document, Swagger UI. */
 const PLATFORM_PAGES: PageRoute[] = [{ path: '/livez' }, { path: '/readyz' }, { path: '/metrics' }, { path: '/openapi.json' }, { path: '/docs' }, { path: '/docs/*' }];
@@ -71,7 +72,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     res.json(servedDoc);
   });
   // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
-  const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
+  const ui = swaggerUiOptions(opts.service);
   app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
   if (opts.pages) app.use(opts.pages.router);
   app.use(authenticate(opts.credentials));
