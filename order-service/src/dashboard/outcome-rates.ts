@@ -1,3 +1,5 @@
+/** The counter every Dependency increments once per call outcome (see dependency.ts). */
+export const CALLS_METRIC = 'order_dependency_calls_total';
 export const OUTCOMES = ['success', 'failure', 'timeout', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
