@@ -1,8 +1,8 @@
-import type { Counter, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Dependency, DependencySnapshot } from '../clients/resilience/dependency';
 import type { OrderRecord, OrderRepository } from '../data/order-repository';
 import type { DependencyHistory, HistorySnapshot } from './dependency-history';
-import { CALLS_METRIC, OUTCOMES, type Outcome, OutcomeRates, type OutcomeRatesPerSecond, type OutcomeTotals } from './outcome-rates';
+import { callTotals, OutcomeRates, type OutcomeRatesPerSecond } from './outcome-rates';
 import type { Replica } from './replica';
 
 export interface DependencyActivity {
@@ -21,16 +21,6 @@ export interface DashboardState {
   orders: OrderRecord[];
   replica: Replica;
   history: HistorySnapshot;
-}
-
-async function callTotals(registry: Registry, names: string[]): Promise<OutcomeTotals> {
-  const totals: OutcomeTotals = Object.fromEntries(names.map((n) => [n, Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>]));
-  const counter = registry.getSingleMetric(CALLS_METRIC) as Counter<'dependency' | 'outcome'> | undefined;
-  for (const { labels, value } of (await counter?.get())?.values ?? []) {
-    const perOutcome = totals[String(labels.dependency)];
-    if (perOutcome && (OUTCOMES as readonly string[]).includes(String(labels.outcome))) perOutcome[labels.outcome as Outcome] = value;
-  }
-  return totals;
 }
 
 /**

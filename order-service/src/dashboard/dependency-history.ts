@@ -1,7 +1,7 @@
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { type BreakerState, CALL_DURATION_METRIC, type Dependency } from '../clients/resilience/dependency';
 import { type Buckets, bucketsSince, quantile } from './histogram-quantile';
-import { CALLS_METRIC, OUTCOMES, type Outcome, type OutcomeTotals } from './outcome-rates';
+import { callTotals, OUTCOMES, type Outcome, type OutcomeTotals } from './outcome-rates';
 
 /** One dependency's samples, column by column (the shape uPlot draws): `at` in Unix seconds. */
 export interface DependencySeries {
@@ -28,11 +28,7 @@ interface Reading {
 }
 
 async function read(registry: Registry, names: string[], at: number): Promise<Reading> {
-  const totals: OutcomeTotals = Object.fromEntries(names.map((n) => [n, Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>]));
-  for (const { labels, value } of (await (registry.getSingleMetric(CALLS_METRIC) as Counter | undefined)?.get())?.values ?? []) {
-    const perOutcome = totals[String(labels.dependency)];
-    if (perOutcome && (OUTCOMES as readonly string[]).includes(String(labels.outcome))) perOutcome[labels.outcome as Outcome] = value;
-  }
+  const totals = await callTotals(registry, names);
   const buckets: Record<string, Buckets> = Object.fromEntries(names.map((n) => [n, { le: [], counts: [] }]));
   for (const v of (await (registry.getSingleMetric(CALL_DURATION_METRIC) as Histogram | undefined)?.get())?.values ?? []) {
     const b = buckets[String(v.labels.dependency)];
