@@ -99,6 +99,8 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
 
     // Swagger UI refuses to execute with an empty required header: the example must be pre-filled.
     const key = placeOrder.locator('tr[data-param-name="Idempotency-Key"] input');
+    // The parameter's text tells the person what Execute does with the pre-filled key.
+    expect(await placeOrder.locator('tr[data-param-name="Idempotency-Key"]').innerText()).toMatch(/replaced by a fresh random key on every\s+Execute/);
     const prefilled = await key.inputValue();
     expect(prefilled).toMatch(/^[\x21-\x7E]+$/);
     const exampleBody = JSON.parse(await placeOrder.locator('textarea.body-param__text').inputValue());
