@@ -65,8 +65,11 @@
   }
 
   function render(state) {
+    document.title = `Order ${state.replica.hostname}: dependencies`;
     byId('dependencies').replaceChildren(...state.dependencies.map((d) => dependencyRow(d, state.at)));
     byId('orders').replaceChildren(...state.orders.map(orderRow));
+    byId('content').hidden = false; // before drawing: uPlot measures its container
+    window.orderCharts.draw(state);
     byId('window').textContent = `Outcomes per second over the last ${state.rateWindowSeconds} s.`;
     byId('status').textContent = `Updated ${new Date(state.at).toLocaleTimeString()}, every ${POLL_MS / 1000} s.`;
     byId('content').hidden = false;

@@ -8,6 +8,8 @@ import { type CatalogClient, catalogClient } from './clients/catalog-client';
 import { Dependency, type DependencyPolicy } from './clients/resilience/dependency';
 import type { OrderConfig } from './config/order-config';
 import { dashboardState } from './dashboard/dashboard-state';
+import { DependencyHistory } from './dashboard/dependency-history';
+import { thisReplica } from './dashboard/replica';
 import type { OrderDb } from './data/order-db';
 import { type OrderRepository, orderRepository } from './data/order-repository';
 import { NO_HOOKS, orderSaga, type SagaHooks } from './domain/order-saga';
@@ -36,6 +38,8 @@ function dependencyPolicy(config: OrderConfig): DependencyPolicy {
 /** The dashboard's outcomes per second are averaged over this window; it lists this many orders. */
 const DASHBOARD_RATE_WINDOW_MS = 10_000;
 const DASHBOARD_LAST_ORDERS = 20;
+/** The charts: five minutes of history, one point every five seconds (main.ts's timer samples it). */
+export const DASHBOARD_HISTORY = { windowMs: 5 * 60_000, sampleMs: 5_000 };
 
 /** The saga's ports to Catalog and Account. */
 export interface OrderClients {
@@ -55,6 +59,8 @@ function httpClients(config: OrderConfig, registry: Registry): OrderClients {
 export interface OrderApp extends HttpApp {
   recovery: RecoveryWorker;
   dependencies: Dependency[];
+  /** The dashboard's charts: `sample()` it every DASHBOARD_HISTORY.sampleMs (main.ts does). */
+  history: DependencyHistory;
 }
 
 /** The test hook of the configuration: a pause of the request path after the point of no return. */
@@ -116,7 +122,10 @@ export function buildOrderApp(deps: {
   routes.get('/dependencies', (_req, res) => {
     res.json({ items: dependencies.map((d) => d.snapshot()), identityProvider: keySet?.snapshot() ?? null });
   });
-  routes.use(dashboardRoutes(dashboardState({ dependencies, orders, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS })));
+  const history = new DependencyHistory(dependencies, metrics.registry, DASHBOARD_HISTORY);
+  routes.use(dashboardRoutes(dashboardState({
+    dependencies, orders, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS, history, replica: thisReplica(),
+  })));
   const http = createHttpApp({
     service: 'order',
     logger,
@@ -144,5 +153,5 @@ export function buildOrderApp(deps: {
       committingMaxBackoffSeconds: Math.max(1, (config.HOLD_TTL_SECONDS - config.RESERVATION_TTL_SECONDS) / 4),
     },
   });
-  return { ...http, recovery, dependencies };
+  return { ...http, recovery, dependencies, history };
 }

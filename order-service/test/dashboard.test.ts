@@ -1,5 +1,6 @@
 // The dashboard's page and its data, over real HTTP against a real database; Catalog and Account
 // are nock fakes. The page is static and open; its data (orders of every account) needs the admin token.
+import os from 'node:os';
 import nock from 'nock';
 import { installFakes, type Fakes } from './fake-dependencies';
 import { isolateNetwork, ORDER, type OrderUnderTest, restoreNetwork, startOrder } from './order-harness';
@@ -32,7 +33,9 @@ describe('Order dashboard', () => {
     const html = await page.text();
     expect(html).toContain('<script src="/dashboard/dashboard.js"');
     expect(html).not.toMatch(/https?:\/\//); // no CDN
-    for (const [asset, type] of [['dashboard.js', /javascript/], ['dashboard.css', /text\/css/]] as const) {
+    expect(html).toContain('<script src="/dashboard/uplot.js"'); // the charts' library, served by Order itself
+    const assets = [['dashboard.js', /javascript/], ['charts.js', /javascript/], ['uplot.js', /javascript/], ['dashboard.css', /text\/css/], ['uplot.css', /text\/css/]] as const;
+    for (const [asset, type] of assets) {
       const res = await fetch(`${order.baseUrl}/dashboard/${asset}`);
       expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
       expect(res.headers.get('content-type')).toMatch(type);
@@ -76,6 +79,21 @@ describe('Order dashboard', () => {
     expect(catalog.ratesPerSecond.timeout).toBe(0);
     expect(account.ratesPerSecond.success).toBeGreaterThan(0);
     expect(account.ratesPerSecond.failure).toBe(0);
+  });
+
+  test('when the history is sampled after calls, then the data has a point per dependency with their latency, the replica, and /metrics the call-duration histogram', async () => {
+    expect((await order.placeOrder()).status).toBe(201);
+    await order.app.history.sample();
+    const state = await order.call('GET', '/dashboard/state', undefined, admin);
+    expect(state.body.replica).toEqual({ id: `${os.hostname()}:${process.pid}`, hostname: os.hostname(), startedAt: expect.any(String) });
+    expect(state.body.history).toMatchObject({ windowSeconds: 300, sampleSeconds: 5 });
+    const catalog = state.body.history.dependencies.find((d: { name: string }) => d.name === 'catalog');
+    expect(catalog.at.length).toBeGreaterThanOrEqual(1);
+    expect(catalog.perSecond.success.at(-1)).toBeGreaterThan(0);
+    expect(catalog.p50Ms.at(-1)).toEqual(expect.any(Number));
+    const metrics = await (await fetch(`${order.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^order_dependency_call_duration_seconds_count\{[^}]*dependency="catalog"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^order_dependency_call_duration_seconds_bucket\{le="0\.005"[^}]*dependency="account"[^}]*\} \d+/m);
   });
 });
 

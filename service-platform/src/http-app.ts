@@ -13,6 +13,7 @@ import { requestContext } from './request-context';
 import { requestLog } from './request-log';
 import { routeGate } from './route-gate';
 import { type PageRoute, routeTable } from './routing';
+import { swaggerUiOptions } from './swagger-ui-options';
 
 /**
  * HEAD is GET without the body (RFC 9110 §9.3.2): the gate matched it to the GET operation, and from
@@ -82,7 +83,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     res.json(servedDoc);
   });
   // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
-  const ui = { customSiteTitle: `${opts.service} API`, swaggerOptions: { validatorUrl: null, displayRequestDuration: true } };
+  const ui = swaggerUiOptions(opts.service);
   app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
   if (opts.pages) app.use(opts.pages.router);
   app.use(authenticate(opts.credentials));

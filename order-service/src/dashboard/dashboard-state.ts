@@ -1,10 +1,9 @@
-import type { Counter, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Dependency, DependencySnapshot } from '../clients/resilience/dependency';
 import type { OrderRecord, OrderRepository } from '../data/order-repository';
-import { OUTCOMES, type Outcome, OutcomeRates, type OutcomeRatesPerSecond, type OutcomeTotals } from './outcome-rates';
-
-/** The counter every Dependency increments once per call outcome (see dependency.ts). */
-const CALLS_METRIC = 'order_dependency_calls_total';
+import type { DependencyHistory, HistorySnapshot } from './dependency-history';
+import { callTotals, OutcomeRates, type OutcomeRatesPerSecond } from './outcome-rates';
+import type { Replica } from './replica';
 
 export interface DependencyActivity {
   name: string;
@@ -20,23 +19,18 @@ export interface DashboardState {
   rateWindowSeconds: number;
   dependencies: DependencyActivity[];
   orders: OrderRecord[];
-}
-
-async function callTotals(registry: Registry, names: string[]): Promise<OutcomeTotals> {
-  const totals: OutcomeTotals = Object.fromEntries(names.map((n) => [n, Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>]));
-  const counter = registry.getSingleMetric(CALLS_METRIC) as Counter<'dependency' | 'outcome'> | undefined;
-  for (const { labels, value } of (await counter?.get())?.values ?? []) {
-    const perOutcome = totals[String(labels.dependency)];
-    if (perOutcome && (OUTCOMES as readonly string[]).includes(String(labels.outcome))) perOutcome[labels.outcome as Outcome] = value;
-  }
-  return totals;
+  replica: Replica;
+  history: HistorySnapshot;
 }
 
 /**
  * What the dashboard shows, read fresh on every poll: each breaker as it stands, its bulkhead,
- * its call outcomes per second over the last `rateWindowMs`, and the newest orders.
+ * its call outcomes per second over the last `rateWindowMs`, and the newest orders; with the
+ * history the server keeps (the charts) and which replica answers.
  */
-export function dashboardState(deps: { dependencies: Dependency[]; orders: OrderRepository; registry: Registry; rateWindowMs: number; lastOrders: number }) {
+export function dashboardState(deps: {
+  dependencies: Dependency[]; orders: OrderRepository; registry: Registry; rateWindowMs: number; lastOrders: number; history: DependencyHistory; replica: Replica;
+}) {
   const rates = new OutcomeRates(deps.rateWindowMs);
   return async (now = new Date()): Promise<DashboardState> => {
     const [totals, page] = await Promise.all([
@@ -48,6 +42,6 @@ export function dashboardState(deps: { dependencies: Dependency[]; orders: Order
       const s = d.snapshot();
       return { name: s.name, state: s.state, nextAttemptAt: s.nextAttemptAt, inFlight: s.inFlight, maxConcurrent: s.maxConcurrent, ratesPerSecond: perSecond[s.name]! };
     });
-    return { at: now, rateWindowSeconds: deps.rateWindowMs / 1000, dependencies, orders: page.items };
+    return { at: now, rateWindowSeconds: deps.rateWindowMs / 1000, dependencies, orders: page.items, replica: deps.replica, history: deps.history.snapshot() };
   };
 }

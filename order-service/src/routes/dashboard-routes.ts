@@ -6,10 +6,15 @@ import { toOrderDto } from './order-answers';
 
 /** The page's files, beside src/ (not under it: the build does not copy them). */
 const PUBLIC_DIR = path.join(SERVICE_DIR, 'public');
-const FILES: Record<string, string> = {
-  '/dashboard': 'dashboard.html',
-  '/dashboard/dashboard.js': 'dashboard.js',
-  '/dashboard/dashboard.css': 'dashboard.css',
+/** uPlot (the charts), served from the installed package: no CDN. */
+const UPLOT_DIR = path.dirname(require.resolve('uplot/dist/uPlot.iife.min.js'));
+const FILES: Record<string, { root: string; file: string }> = {
+  '/dashboard': { root: PUBLIC_DIR, file: 'dashboard.html' },
+  '/dashboard/dashboard.js': { root: PUBLIC_DIR, file: 'dashboard.js' },
+  '/dashboard/charts.js': { root: PUBLIC_DIR, file: 'charts.js' },
+  '/dashboard/dashboard.css': { root: PUBLIC_DIR, file: 'dashboard.css' },
+  '/dashboard/uplot.js': { root: UPLOT_DIR, file: 'uPlot.iife.min.js' },
+  '/dashboard/uplot.css': { root: UPLOT_DIR, file: 'uPlot.min.css' },
 };
 // The page loads nothing but its own script and style and talks only to this origin.
 const PAGE_HEADERS = {
@@ -20,13 +25,13 @@ const PAGE_HEADERS = {
 };
 
 /**
- * The dashboard page, its script and its style: static, served to anyone (they hold no data).
+ * The dashboard page, its scripts and styles (uPlot's among them): static, served to anyone (they hold no data).
  * The data is `GET /dashboard/state`, an operation of the document that needs the admin token.
  */
 export function dashboardPages(): { paths: string[]; router: Router } {
   const router = Router();
-  for (const [route, file] of Object.entries(FILES)) {
-    router.get(route, (_req, res, next) => res.sendFile(file, { root: PUBLIC_DIR, headers: PAGE_HEADERS }, (err) => err && next(err)));
+  for (const [route, { root, file }] of Object.entries(FILES)) {
+    router.get(route, (_req, res, next) => res.sendFile(file, { root, headers: PAGE_HEADERS }, (err) => err && next(err)));
   }
   return { paths: Object.keys(FILES), router };
 }
@@ -40,6 +45,8 @@ export function dashboardRoutes(readState: () => Promise<DashboardState>): Route
       rateWindowSeconds: state.rateWindowSeconds,
       dependencies: state.dependencies,
       orders: state.orders.map(toOrderDto),
+      replica: state.replica,
+      history: state.history,
     });
   });
   return router;

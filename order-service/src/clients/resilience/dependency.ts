@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { spanEvent } from 'service-platform';
 import { Bulkhead } from './bulkhead';
 import type { Deadline } from './deadline';
@@ -47,6 +47,10 @@ export const MIN_USEFUL_BUDGET_MS = 25;
  */
 export const FAIR_ATTEMPT_MS = 100;
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+export const CALL_DURATION_METRIC = 'order_dependency_call_duration_seconds';
+/** Seconds: from a fast local answer to the longest request budget. */
+export const CALL_DURATION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export type BreakerState = DependencySnapshot['state'];
 
 /** One set of dependency metrics per registry, labelled by dependency. */
 function dependencyMetrics(registry: Registry) {
@@ -64,7 +68,15 @@ function dependencyMetrics(registry: Registry) {
       labelNames: ['dependency'] as const,
       registers: [registry],
     });
-  return { calls, state };
+  const duration = (registry.getSingleMetric(CALL_DURATION_METRIC) as Histogram<'dependency'> | undefined) ??
+    new Histogram({
+      name: CALL_DURATION_METRIC,
+      help: 'Duration of each call attempt sent to a dependency (answered, failed or timed out), in seconds',
+      labelNames: ['dependency'] as const,
+      buckets: CALL_DURATION_BUCKETS,
+      registers: [registry],
+    });
+  return { calls, state, duration };
 }
 
 /**
@@ -87,6 +99,8 @@ export class Dependency {
   private refusedWhileOpen = 0;
   private readonly calls: Counter<'dependency' | 'outcome'>;
   private readonly stateGauge: Gauge<'dependency'>;
+  private readonly duration: Histogram<'dependency'>;
+  private readonly stateListeners: ((state: BreakerState, at: number) => void)[] = [];
 
   constructor(readonly name: string, private readonly policy: DependencyPolicy, registry: Registry) {
     this.bulkhead = new Bulkhead(policy.maxConcurrent);
@@ -104,8 +118,14 @@ export class Dependency {
     const metrics = dependencyMetrics(registry);
     this.calls = metrics.calls;
     this.stateGauge = metrics.state;
+    this.duration = metrics.duration;
     this.stateGauge.set({ dependency: name }, STATE_VALUE.closed);
-    const track = () => this.stateGauge.set({ dependency: name }, STATE_VALUE[this.state()]);
+    const track = () => {
+      const state = this.state();
+      this.stateGauge.set({ dependency: name }, STATE_VALUE[state]);
+      const at = Date.now();
+      this.stateListeners.forEach((listener) => listener(state, at));
+    };
     this.breaker.on('open', track);
     this.breaker.on('halfOpen', track);
     this.breaker.on('close', track);
@@ -120,6 +140,11 @@ export class Dependency {
       if (isTimeout(err)) this.breaker.emit('timeout', err, Date.now() - started);
       throw err;
     }
+  }
+
+  /** Called on every breaker state change, with the new state and when (ms): the dashboard marks them. */
+  onStateChange(listener: (state: BreakerState, at: number) => void): void {
+    this.stateListeners.push(listener);
   }
 
   state(): DependencySnapshot['state'] {
@@ -164,9 +189,14 @@ export class Dependency {
 
   private async withRetries<T>(deadline: Deadline, attempt: Attempt<T>, retrySafe: boolean): Promise<T> {
     let sent = false; // did any attempt get past the breaker? (then the dependency may have acted)
-    const tracked: Attempt<T> = (signal, timeoutMs) => {
+    const tracked: Attempt<T> = async (signal, timeoutMs) => {
       sent = true;
-      return attempt(signal, timeoutMs);
+      const timer = this.duration.startTimer({ dependency: this.name });
+      try {
+        return await attempt(signal, timeoutMs);
+      } finally {
+        timer();
+      }
     };
     for (let n = 0; ; n++) {
       if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1, sent);
