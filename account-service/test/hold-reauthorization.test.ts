@@ -2,6 +2,7 @@
 // credit allows (one conditional UPDATE within the limit), else refused insufficient_credit (nothing
 // changes); a released hold and a tombstone are never captured. Expiry is set through the database
 // (what the clock does to a hold), the sweep run by hand: no sleeps.
+import { holdInTransaction, waitUntilBlockedBy, waitUntilWaiting } from '../../test-support/row-locks';
 import { type AccountUnderTest, newId, startAccount } from './account-harness';
 
 describe('Account: capturing a hold that expired by time', () => {
@@ -63,6 +64,24 @@ describe('Account: capturing a hold that expired by time', () => {
     expect((await account.release(other)).status).toBe(204);
     expect((await account.capture(id)).body.status).toBe('captured');
     expect(await account.accountOf(acc)).toMatchObject({ heldCents: 0, usedCents: 4000 });
+  });
+
+  test('when a release arrives while a capture re-authorizes the lapsed hold, then the release waits and is 409 hold_captured, the credit used once', async () => {
+    const acc = await accountWith(10_000);
+    const id = await held(acc, 2500);
+    await lapse(id);
+    await sweep();
+    // The test holds the account row: the capture locks the hold, then waits on the account.
+    const holder = await holdInTransaction(account.databaseUrl, 'SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [acc]);
+    const capture = account.capture(id);
+    await waitUntilBlockedBy(account.databaseUrl, holder.pid);
+    const release = account.release(id);
+    await waitUntilWaiting(account.databaseUrl, 2); // the release waits on the hold row the capture holds
+    await holder.free('ROLLBACK');
+    expect((await capture).body.status).toBe('captured');
+    const released = await release;
+    expect({ status: released.status, code: released.body?.code }).toEqual({ status: 409, code: 'hold_captured' });
+    expect(await account.accountOf(acc)).toMatchObject({ heldCents: 0, usedCents: 2500 });
   });
 
   test('when it was released (before or after it lapsed), then it is still 409 hold_expired and nothing is used', async () => {

@@ -61,11 +61,13 @@ export function commitmentKit<Tx extends SqlRunner>(db: TransactionRunner<Tx> & 
 
   /**
    * expired → released: its resource went back when it expired; from now on it can never be
-   * re-authorized (only a commitment that expired by time is). Answers 'expired', the status it had.
+   * re-authorized (only a commitment that expired by time is). False when it was not expired (a
+   * re-authorization that held the row first has captured or confirmed it meanwhile).
    */
-  async function closeExpired(tx: Tx, id: string): Promise<string> {
-    await tx.$queryRawUnsafe(`UPDATE ${table} SET status = 'released', updated_at = now() WHERE id = $1 AND status = 'expired' RETURNING id`, id);
-    return 'expired';
+  async function closeExpired(tx: Tx, id: string): Promise<boolean> {
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE ${table} SET status = 'released', updated_at = now() WHERE id = $1 AND status = 'expired' RETURNING id`, id);
+    return rows.length === 1;
   }
 
   return {
@@ -80,10 +82,10 @@ export function commitmentKit<Tx extends SqlRunner>(db: TransactionRunner<Tx> & 
       inTransaction(db, async (tx) => {
         for (let round = 0; round < 3; round++) {
           if (await releaseHeld(tx, id)) return 'held';
+          if (await closeExpired(tx, id)) return 'expired';
           const existing = await tx.$queryRawUnsafe<Array<{ status: string }>>(`SELECT status FROM ${table} WHERE id = $1`, id);
-          if (existing.length === 1 && existing[0].status === 'expired') return closeExpired(tx, id);
-          if (existing.length === 1 && existing[0].status !== 'held') return existing[0].status;
-          if (existing.length === 1) continue; // committed just after our UPDATE: release it now
+          if (existing.length === 1 && !['held', 'expired'].includes(existing[0].status)) return existing[0].status;
+          if (existing.length === 1) continue; // committed (or swept) just after our UPDATEs: close it now
           const tombstone = await tx.$queryRawUnsafe<Array<{ id: string }>>(
             `INSERT INTO ${table} (id, status, expires_at) VALUES ($1, 'released', now()) ON CONFLICT (id) DO NOTHING RETURNING id`, id);
           if (tombstone.length === 1) return null;
