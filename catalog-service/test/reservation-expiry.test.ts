@@ -1,5 +1,6 @@
 // Expiry: a held reservation past expiresAt reads as expired, gets its stock back from the sweep
-// (app.reservations.expireDue(), run by hand here) exactly once, and can never be confirmed.
+// (app.reservations.expireDue(), run by hand here) exactly once; confirming it re-authorizes it while
+// the stock allows (reservation-reauthorization.test.ts), a released one never.
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
 import { confirm, expectProblem, getReservation, newReservationId, release, sleep } from './reservation-helpers';
 
@@ -37,16 +38,16 @@ describe('Catalog reservation expiry', () => {
     expect((await getReservation(catalog, r.id)).body.status).toBe('expired');
   });
 
-  test('when a reservation has expired, then confirming it is 409 reservation_expired, before and after the sweep', async () => {
-    const r = await held(10, 3, 1);
+  test('when a reservation has expired, then confirming it re-authorizes it, before the sweep and after it, with the stock taken once', async () => {
+    const unswept = await held(10, 3, 1);
+    const swept = await held(10, 2, 1);
     await sleep(PAST_ONE_SECOND_MS);
-    const beforeSweep = await confirm(catalog, r.id);
-    expectProblem(beforeSweep, 409, 'reservation_expired');
+    expect((await confirm(catalog, unswept.id)).body.status).toBe('confirmed');
     await catalog.app.reservations.expireDue();
-    const afterSweep = await confirm(catalog, r.id);
-    expectProblem(afterSweep, 409, 'reservation_expired');
-    expect(await catalog.stockOf(r.sku)).toBe(10);
-    expect((await getReservation(catalog, r.id)).body.status).toBe('expired');
+    expect(await catalog.stockOf(swept.sku)).toBe(10);
+    expect((await confirm(catalog, swept.id)).body.status).toBe('confirmed');
+    expect(await catalog.stockOf(unswept.sku)).toBe(7);
+    expect(await catalog.stockOf(swept.sku)).toBe(8);
   });
 
   test('when the sweep runs, then it touches only held reservations past their time', async () => {
@@ -113,6 +114,7 @@ describe('Catalog reservation expiry with RESERVATION_TTL_SECONDS=1', () => {
     expect((await getReservation(catalog, id)).body.status).toBe('expired');
     await catalog.app.reservations.expireDue();
     expect(await catalog.stockOf(sku)).toBe(5);
+    expect((await release(catalog, id)).status).toBe(204);
     expectProblem(await confirm(catalog, id), 409, 'reservation_expired');
   });
 });

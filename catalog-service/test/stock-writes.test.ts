@@ -1,6 +1,6 @@
 // Safe stock writes: ETag/If-Match on PUT /items/{sku}, and stock moved by idempotent adjustments
 // that never take units a reservation holds.
-import { holdInTransaction, waitUntilBlockedBy } from '../../test-support/row-locks';
+import { holdInTransaction, waitUntilBlockedBy, waitUntilWaiting } from '../../test-support/row-locks';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
 import { countStatuses, expectProblem, newReservationId } from './reservation-helpers';
 
@@ -136,6 +136,22 @@ describe('Catalog stock writes', () => {
       expectProblem(res, 409, 'negative_stock');
       expect(res.body.available).toBe(2);
       expect(await catalog.stockOf(sku)).toBe(2);
+    });
+
+    test('when two identical adjustments queue on a locked item row, then the first applies and the second replays it (not 409 negative_stock)', async () => {
+      const sku = await item(5);
+      const holder = await holdInTransaction(catalog.databaseUrl, 'SELECT sku FROM items WHERE sku = $1 FOR UPDATE', [sku]);
+      const body = { adjustmentId: newReservationId('adj'), delta: -5, reason: 'Written off' };
+      const first = adjust(sku, body);
+      await waitUntilBlockedBy(catalog.databaseUrl, holder.pid);
+      const second = adjust(sku, body);
+      await waitUntilWaiting(catalog.databaseUrl, 2); // both queued: behind the row lock, or behind the other's claim
+      await holder.free('ROLLBACK');
+      const answers = await Promise.all([first, second]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 201]);
+      expect(answers[0].body).toEqual(answers[1].body);
+      expect(answers[0].body).toMatchObject({ adjustmentId: body.adjustmentId, stockAfter: 0 });
+      expect(await catalog.stockOf(sku)).toBe(0);
     });
 
     test('when adjustments and reservations race for the same stock, then every unit is counted once and the stock never goes below zero', async () => {

@@ -24,15 +24,28 @@ const expiresAt = () => new Date(Date.now() + 120_000).toISOString();
 export const problem = (status: number, code: string, extra: Record<string, unknown> = {}): [number, unknown] =>
   [status, { type: `urn:problem-type:${code}`, title: code, status, code, ...extra }];
 
-/** A commitment's life in the real services: made once per id, then confirmed or released, never both. */
-type CommitmentState = 'held' | 'confirmed' | 'released' | 'closed';
+/**
+ * A commitment's life in the real services: made once per id, then confirmed or released, never
+ * both. 'expired' is one that lapsed by time (a test makes it so with `lapse`): confirming it
+ * re-authorizes it while the resource allows (`reauthorizable`, which a test turns off to say the
+ * stock or credit was taken meanwhile), else it is refused with `refusal` and stays expired.
+ * 'closed' is a tombstone: an id released before it was made.
+ */
+type CommitmentState = 'held' | 'confirmed' | 'expired' | 'released' | 'closed';
 interface Commitment { state: CommitmentState; body: string; value: any }
 
-function commitments(names: { made: string; confirmed: string }) {
+function commitments(names: { made: string; confirmed: string; refusal: [number, unknown] }) {
   const byId = new Map<string, Commitment>();
+  const resource = { reauthorizable: true };
   return {
     byId,
+    resource,
     stateOf: (id: string): CommitmentState | undefined => byId.get(id)?.state,
+    lapse: (id: string) => {
+      const c = byId.get(id);
+      if (c?.state !== 'held') throw new Error(`fake: ${names.made} ${id} is ${c?.state}, not held: it cannot lapse`);
+      c.state = 'expired';
+    },
     make(id: string, body: unknown, value: any): Reply {
       const existing = byId.get(id);
       if (existing?.state === 'closed') return problem(409, `${names.made}_released`);
@@ -42,8 +55,9 @@ function commitments(names: { made: string; confirmed: string }) {
     },
     confirm(id: string): Reply {
       const c = byId.get(id);
-      if (!c || c.state === 'closed') return problem(404, `unknown_${names.made}`);
-      if (c.state === 'released') return problem(409, `${names.made}_expired`);
+      if (!c) return problem(404, `unknown_${names.made}`);
+      if (c.state === 'closed' || c.state === 'released') return problem(409, `${names.made}_expired`, { [`${names.made}Status`]: 'released' });
+      if (c.state === 'expired' && !resource.reauthorizable) return names.refusal;
       c.state = 'confirmed';
       return [200, { ...c.value, status: names.confirmed }];
     },
@@ -51,7 +65,7 @@ function commitments(names: { made: string; confirmed: string }) {
       const c = byId.get(id);
       if (!c) byId.set(id, { state: 'closed', body: '', value: null }); // a later request with this id is refused
       else if (c.state === 'confirmed') return problem(409, `${names.made}_${names.confirmed}`);
-      else if (c.state === 'held') c.state = 'released';
+      else if (c.state === 'held' || c.state === 'expired') c.state = 'released'; // an expired one is closed: never re-authorized
       return [204];
     },
     find(id: string): Reply {
@@ -63,7 +77,10 @@ function commitments(names: { made: string; confirmed: string }) {
 }
 
 export function happyCatalog() {
-  const reservations = commitments({ made: 'reservation', confirmed: 'confirmed' });
+  const reservations = commitments({
+    made: 'reservation', confirmed: 'confirmed',
+    refusal: problem(409, 'out_of_stock', { shortages: [{ sku: 'COFFEE-1KG', requested: 1, available: 0 }] }),
+  });
   const { byId } = reservations;
   const behaviours: Record<'reserve' | 'confirm' | 'release' | 'find', Behaviour> = {
     reserve: (id, body) => {
@@ -75,18 +92,26 @@ export function happyCatalog() {
     release: (id) => reservations.release(id),
     find: (id) => reservations.find(id),
   };
-  return Object.assign(behaviours, { stateOf: reservations.stateOf, /** the stored commitment, for a test to make it lapse */ byId: (id: string) => byId.get(id) });
+  return Object.assign(behaviours, {
+    stateOf: reservations.stateOf, lapse: reservations.lapse, stock: reservations.resource,
+    /** the stored commitment, for a test to look at or change */ byId: (id: string) => byId.get(id),
+  });
 }
 
 export function happyAccount() {
-  const holds = commitments({ made: 'hold', confirmed: 'captured' });
+  const holds = commitments({
+    made: 'hold', confirmed: 'captured',
+    refusal: problem(409, 'insufficient_credit', { requestedCents: 1, availableCreditCents: 0 }),
+  });
   const behaviours: Record<'hold' | 'capture' | 'release' | 'find', Behaviour> = {
     hold: (id, body) => holds.make(id, body, { id, accountId: body.accountId, amountCents: body.amountCents, currency: body.currency, expiresAt: expiresAt() }),
     capture: (id) => holds.confirm(id),
     release: (id) => holds.release(id),
     find: (id) => holds.find(id),
   };
-  return Object.assign(behaviours, { stateOf: holds.stateOf, byId: (id: string) => holds.byId.get(id) });
+  return Object.assign(behaviours, {
+    stateOf: holds.stateOf, lapse: holds.lapse, credit: holds.resource, byId: (id: string) => holds.byId.get(id),
+  });
 }
 
 /** A promise the test resolves: `wait` holds an actor, `open` lets it go; `reached` says it got there. */

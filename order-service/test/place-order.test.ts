@@ -171,6 +171,22 @@ describe('POST /orders: pricing and refusals', () => {
     expect(listed.body.items.map((o: { id: string }) => o.id)).toContain(res.body.id);
   });
 
+  test('when the credit hold lapsed before the capture, then the order is confirmed while the credit allows, else it needs attention as credit_not_reauthorized', async () => {
+    const happyCapture = fakes.account.capture;
+    fakes.account.capture = (id, body) => {
+      fakes.account.lapse(id); // the hold lapsed by time just before the capture
+      return happyCapture(id, body);
+    };
+    const reauthorized = await order.placeOrder();
+    expect(reauthorized.status).toBe(201);
+    expect(fakes.account.stateOf(reauthorized.body.id)).toBe('confirmed'); // the fake's word for captured
+    fakes.account.credit.reauthorizable = false; // the credit was used meanwhile
+    const res = await order.placeOrder();
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'needs_attention', reason: 'credit_not_reauthorized' });
+    expect([fakes.catalog.stateOf(res.body.id), fakes.account.stateOf(res.body.id)]).toEqual(['confirmed', 'expired']);
+  });
+
   test('when an unknown order is read, then it is 404 unknown_order', async () => {
     const res = await order.call('GET', '/orders/3f1d7c1e-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);

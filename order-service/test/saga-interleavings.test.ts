@@ -121,7 +121,7 @@ describe('The request path and recovery on the same order', () => {
     await beforeCommit.reached;
     const id = await onlyOrderId();
     expect([fakes.catalog.stateOf(id), fakes.account.stateOf(id)]).toEqual(['held', 'held']);
-    fakes.catalog.byId(id)!.state = 'released'; // the reservation lapsed meanwhile
+    fakes.catalog.lapse(id); // the reservation lapsed meanwhile
     await makeDue();
     await order.app.recovery.runOnce();
     expect(await order.stateOf(id)).toBe('failed');

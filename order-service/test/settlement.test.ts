@@ -45,7 +45,7 @@ describe('Settling an order that needs attention', () => {
     const capture = fakes.account.capture;
     fakes.account.capture = () => problem(409, 'insufficient_credit', { availableCreditCents: 0 });
     const res = await order.call('POST', '/orders', ORDER, { 'idempotency-key': randomUUID(), authorization: `Bearer ${await issuer.token(ORDER.accountId)}` });
-    expect(res.body).toMatchObject({ status: 'needs_attention', reason: 'credit_hold_lapsed', detail: expect.stringContaining('/settlement') });
+    expect(res.body).toMatchObject({ status: 'needs_attention', reason: 'credit_not_reauthorized', detail: expect.stringContaining('/settlement') });
     fakes.account.capture = capture;
     fakes.calls.length = 0; // what follows is the settlement's
     return res.body.id;
@@ -56,7 +56,7 @@ describe('Settling an order that needs attention', () => {
     const res = await settle(id, { action: 'accept', reason: WHY });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id, status: 'confirmed', totalCents: PRICED.totalCents });
-    expect(res.body.settlement).toEqual({ action: 'accept', by: 'admin', reason: WHY, at: expect.any(String), from: 'credit_hold_lapsed' });
+    expect(res.body.settlement).toEqual({ action: 'accept', by: 'admin', reason: WHY, at: expect.any(String), from: 'credit_not_reauthorized' });
     expect(res.body.reason).toBeUndefined(); // a confirmed order shows no reason; `settlement.from` keeps it
     expect(Date.parse(res.body.settlement.at)).not.toBeNaN();
     expect(await read(id)).toEqual(res.body);
@@ -71,7 +71,7 @@ describe('Settling an order that needs attention', () => {
     const id = await needingAttention();
     const res = await settle(id, { action: 'fail', reason: 'Customer cannot pay' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id, status: 'failed', reason: 'failed_by_operator', settlement: { action: 'fail', by: 'admin', reason: 'Customer cannot pay', from: 'credit_hold_lapsed' } });
+    expect(res.body).toMatchObject({ id, status: 'failed', reason: 'failed_by_operator', settlement: { action: 'fail', by: 'admin', reason: 'Customer cannot pay', from: 'credit_not_reauthorized' } });
     expect(callsFor(id).sort()).toEqual(['POST /holds/:id/release', 'POST /reservations/:id/release']);
     expect(fakes.account.stateOf(id)).toBe('released');
     expect(fakes.catalog.stateOf(id)).toBe('confirmed'); // Catalog never un-sells: the operator returns the stock there
@@ -108,7 +108,7 @@ describe('Settling an order that needs attention', () => {
     const capture = fakes.account.capture;
     fakes.account.capture = () => problem(409, 'insufficient_credit', { availableCreditCents: 0 });
     const again = await settle(id, { action: 'retry', reason: 'Customer says the card is topped up' });
-    expect(again.body).toMatchObject({ status: 'needs_attention', reason: 'credit_hold_lapsed', settlement: { action: 'retry', from: 'credit_hold_lapsed' } });
+    expect(again.body).toMatchObject({ status: 'needs_attention', reason: 'credit_not_reauthorized', settlement: { action: 'retry', from: 'credit_not_reauthorized' } });
 
     fakes.account.capture = capture;
     fakes.calls.length = 0;

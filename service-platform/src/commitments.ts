@@ -7,8 +7,15 @@ import { inTransaction, type SqlRunner, type TransactionRunner } from './transac
  * in SQL functions of its own (Catalog's `reserve_stock` and `confirm_reservation`, Account's
  * `place_hold` and `capture_hold`: one round trip and one commit each), all with one row protocol:
  * INSERT … ON CONFLICT DO NOTHING of a 'held' row, then the resource taken, a refusal leaving no
- * row; settling is held (and not past expiry) → settled. The kit has the rest of the row's life,
+ * row; settling is held or expired → settled. The kit has the rest of the row's life,
  * the same for both: releases (tombstones for ids not yet claimed), expiry sweeps, replays.
+ *
+ * Expiry is not the end: a commitment that expired BY TIME (swept to 'expired', or 'held' past its
+ * expiry) is re-authorized by its settling function when the resource still allows (Catalog's
+ * `confirm_reservation` takes the stock again at the recorded prices, Account's `capture_hold`
+ * takes the credit again within the limit), else refused out_of_stock / insufficient_credit. A
+ * released commitment and a tombstone never are: releasing an expired one closes it as released.
+ * docs/commitments.md tells the whole life and links the tests.
  *
  * Lock order: the commitment row first, then the resource rows in key order (`giveBack` and the
  * service's `take` must lock them ORDER BY key). Sweeps skip commitment rows others hold.
@@ -52,6 +59,17 @@ export function commitmentKit<Tx extends SqlRunner>(db: TransactionRunner<Tx> & 
     return true;
   }
 
+  /**
+   * expired → released: its resource went back when it expired; from now on it can never be
+   * re-authorized (only a commitment that expired by time is). False when it was not expired (a
+   * re-authorization that held the row first has captured or confirmed it meanwhile).
+   */
+  async function closeExpired(tx: Tx, id: string): Promise<boolean> {
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE ${table} SET status = 'released', updated_at = now() WHERE id = $1 AND status = 'expired' RETURNING id`, id);
+    return rows.length === 1;
+  }
+
   return {
     /**
      * held → released, the resource given back. An unknown id is closed with a tombstone, so a
@@ -64,9 +82,10 @@ export function commitmentKit<Tx extends SqlRunner>(db: TransactionRunner<Tx> & 
       inTransaction(db, async (tx) => {
         for (let round = 0; round < 3; round++) {
           if (await releaseHeld(tx, id)) return 'held';
+          if (await closeExpired(tx, id)) return 'expired';
           const existing = await tx.$queryRawUnsafe<Array<{ status: string }>>(`SELECT status FROM ${table} WHERE id = $1`, id);
-          if (existing.length === 1 && existing[0].status !== 'held') return existing[0].status;
-          if (existing.length === 1) continue; // committed just after our UPDATE: release it now
+          if (existing.length === 1 && !['held', 'expired'].includes(existing[0].status)) return existing[0].status;
+          if (existing.length === 1) continue; // committed (or swept) just after our UPDATEs: close it now
           const tombstone = await tx.$queryRawUnsafe<Array<{ id: string }>>(
             `INSERT INTO ${table} (id, status, expires_at) VALUES ($1, 'released', now()) ON CONFLICT (id) DO NOTHING RETURNING id`, id);
           if (tombstone.length === 1) return null;

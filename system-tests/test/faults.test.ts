@@ -13,9 +13,10 @@ const ORDER_ENV = {
   ORDER_REQUEST_BUDGET_MS: String(BUDGET_MS), ORDER_DB_TIMEOUT_MS: '100', BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1000',
   RETRY_MAX_ATTEMPTS: '2', RECOVERY_GRACE_SECONDS: '2', RECOVERY_INTERVAL_SECONDS: '0.5', COMPENSATION_BUDGET_MS: '1000',
   RECOVERY_BACKOFF_BASE_SECONDS: '0.5', RECOVERY_BACKOFF_MAX_SECONDS: '2',
-  // Reservations expire soon (what a crash left returns quickly); a hold outlives a Catalog outage, so
-  // an order whose confirmation answer was lost can still be captured when Catalog is back.
-  RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '60',
+  // Reservations expire soon (what a crash left returns quickly), and so do holds: shorter than the
+  // outages below, so an order past the point of no return meets a lapsed reservation or hold once
+  // the dead service is back, and Catalog/Account re-authorize it (docs/commitments.md).
+  RESERVATION_TTL_SECONDS: '4', HOLD_TTL_SECONDS: '5',
 };
 const SHOP: Shop = {
   items: [{ sku: 'SYS-A', stock: 300, priceCents: 500 }, { sku: 'SYS-B', stock: 300, priceCents: 1250 }, { sku: 'SYS-C', stock: 5, priceCents: 100 }],
@@ -67,6 +68,8 @@ describe('System under faults (real processes)', () => {
 
   async function expectInvariants(s: System, attempts: Attempt[]) {
     expect(await settle(urls(s), SHOP, attempts, SETTLE_MS, s.auth)).toEqual([]);
+    // A lapsed commitment is re-authorized: no order is left to a person.
+    expect((await json(`${s.order.url}/orders?status=needs_attention&limit=100`, s.auth.adminToken)).items).toEqual([]);
   }
 
   test('when Catalog is killed, then orders fail fast with 503 + Retry-After once the breaker opens, and succeed again after a restart', async () => {
@@ -124,14 +127,16 @@ describe('System under faults (real processes)', () => {
   });
 
   for (const victim of ['catalog', 'account'] as const) {
-    test(`when ${victim} is killed between the credit hold and the confirmations, then nothing is charged until the order is confirmed`, async () => {
+    test(`when ${victim} is killed between the credit hold and the confirmations for longer than the hold lives, then nothing is charged until the order is confirmed`, async () => {
       // The request pauses after recording the point of no return, with most of its budget left:
       // the kill lands inside that pause, so the confirmations it then sends meet a dead service.
+      // The outage lasts until the hold has expired: the order is confirmed by re-authorization.
       const s = await start({
         ORDER_REQUEST_BUDGET_MS: '4000', RECOVERY_GRACE_SECONDS: '5', SAGA_PAUSE_BEFORE_CONFIRM_MS: '2000',
-        RESERVATION_TTL_SECONDS: '20', HOLD_TTL_SECONDS: '40',
+        RESERVATION_TTL_SECONDS: '2', HOLD_TTL_SECONDS: '3',
       });
       const orderDb = new Pool({ connectionString: s.order.env.DATABASE_URL, max: 1 });
+      const accountDb = new Pool({ connectionString: s.account.env.DATABASE_URL, max: 1 });
       try {
         const workload = new Workload(s.order.url, SHOP, s.auth);
         const key = randomUUID();
@@ -148,13 +153,17 @@ describe('System under faults (real processes)', () => {
         } else {
           expect((await json(`${s.account.url}/accounts/sys-rich`, s.auth.adminToken)).usedCents).toBe(0); // no charge before the stock is confirmed
         }
+        // The hold's time is up while the victim is still down (the database's clock decides, as in Account).
+        await until(async () => (await accountDb.query('SELECT 1 FROM holds WHERE id = $1 AND expires_at <= now()', [orderId])).rowCount === 1,
+          10_000, 'the hold to expire during the outage');
         await s[victim].start();
         await until(async () => (await json(`${s.order.url}/orders/${orderId}`, s.auth.adminToken)).status === 'confirmed', 15_000, 'recovery to confirm the order');
+        expect((await json(`${s.account.url}/holds/${orderId}`, s.auth.serviceToken)).status).toBe('captured');
         const replay = await workload.place(key);
         expect(replay).toMatchObject({ status: 201, orderId });
         await expectInvariants(s, workload.attempts);
       } finally {
-        await orderDb.end();
+        await Promise.all([orderDb.end(), accountDb.end()]);
       }
     });
   }

@@ -76,16 +76,18 @@ export function holdRepository(db: AccountDb) {
     },
 
     /**
-     * held (and not past expiry) → captured, its amount moved from held to used credit, in one call.
-     * Whether this call captured it, and the hold as it now stands (null: unknown id).
+     * held → captured (its amount moved from held to used credit), or expired by time → captured
+     * with the credit taken again by one conditional UPDATE within the limit, in one call. Whether
+     * this call captured it, the hold as it now stands (null: unknown id), and for a lapsed one
+     * whose credit is gone meanwhile, the credit available (nothing changed).
      */
-    capture: async (id: string): Promise<{ captured: boolean; record: HoldRecord | null }> => {
-      const answer = await inOneStatement((lockMs) => callJsonFunction<{ captured: boolean; record: HoldJson | null }>(db,
+    capture: async (id: string): Promise<{ captured: boolean; record: HoldRecord | null; availableCreditCents?: number }> => {
+      const answer = await inOneStatement((lockMs) => callJsonFunction<{ captured: boolean; record: HoldJson | null; availableCreditCents?: number }>(db,
         'SELECT capture_hold($1, $2::int) ', id, lockMs));
-      return { captured: answer.captured, record: answer.record && fromJson(answer.record) };
+      return { captured: answer.captured, record: answer.record && fromJson(answer.record), availableCreditCents: answer.availableCreditCents };
     },
 
-    /** held → released with its credit back; an unknown id is closed. The status it had, or null. */
+    /** held → released with its credit back, expired → released; an unknown id is closed. The status it had, or null. */
     release: (id: string) => kit.release(id) as Promise<HoldStatus | null>,
 
     expireDue: (batchSize?: number): Promise<number> => kit.expireDue(batchSize),

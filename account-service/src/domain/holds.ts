@@ -73,10 +73,14 @@ export function holdService(repo: HoldRepository, ttl: TtlPolicy) {
       return toHold(record);
     },
 
-    /** Idempotent: capturing a captured hold answers it again. Released or expired ones never are. */
+    /**
+     * Idempotent: capturing a captured hold answers it again. One that expired by time is
+     * re-authorized while the credit allows (else insufficient_credit); a released one never is.
+     */
     async capture(id: string): Promise<Hold> {
-      const { captured, record } = await repo.capture(id);
+      const { captured, record, availableCreditCents } = await repo.capture(id);
       if (!record) throw new UnknownHold(id);
+      if (availableCreditCents !== undefined) throw new InsufficientCredit(record.amountCents ?? 0, availableCreditCents);
       if (!captured && record.status !== 'captured') throw new HoldExpired(id, record.status);
       return toHold(record);
     },

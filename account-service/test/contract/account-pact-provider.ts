@@ -49,15 +49,28 @@ export function accountStates(account: AccountUnderTest) {
     }, service), 201);
   };
 
+  const expiredHold = async (p: StateParams) => {
+    await heldHold(p);
+    // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
+    const n = await account.db.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${p.holdId}`;
+    if (n !== 1) throw new Error(`state setup: hold ${p.holdId} not found to expire`);
+  };
+
   const stateHandlers: StateHandlers = {
     'an account with credit': state(putAccount),
     'no account': state(async () => undefined), // the service is empty at the start of every interaction
     'a held hold': state(heldHold),
-    'an expired hold': state(async (p: StateParams) => {
+    'an expired hold': state(expiredHold),
+    'an expired hold whose credit was used meanwhile': state(async (p: StateParams) => {
+      await expiredHold(p);
+      await account.app.holds.expireDue(); // its credit given back...
+      expectStatus('PUT /holds/used-meanwhile', await account.call('PUT', '/holds/used-meanwhile', { // ...and held by another order
+        accountId: p.accountId, amountCents: p.amountCents * 10 - 100, currency: p.currency,
+      }, service), 201);
+    }),
+    'a released hold': state(async (p: StateParams) => {
       await heldHold(p);
-      // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
-      const n = await account.db.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${p.holdId}`;
-      if (n !== 1) throw new Error(`state setup: hold ${p.holdId} not found to expire`);
+      expectStatus(`POST /holds/${p.holdId}/release`, await account.call('POST', `/holds/${p.holdId}/release`, undefined, service), 204);
     }),
     'no hold': state(async () => undefined),
   };

@@ -26,6 +26,13 @@ export interface ReservationRecord extends Omit<Reservation, 'totalCents' | 'cur
   currency: string | null;
 }
 
+/** A line of a lapsed reservation that the stock can no longer cover. */
+export interface Shortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
 export interface LockedItem {
   sku: string;
   stock: number;
@@ -96,16 +103,18 @@ export function reservationRepository(db: CatalogDb) {
     },
 
     /**
-     * held (and not past expiry) → confirmed, in one call; exactly one of confirm, release and expiry
-     * wins. Whether this call confirmed it, and the reservation as it now stands (null: unknown id).
+     * held → confirmed, or expired by time → confirmed with its stock taken again at the recorded
+     * prices, in one call; exactly one of confirm, release and expiry wins. Whether this call
+     * confirmed it, the reservation as it now stands (null: unknown id), and for a lapsed one whose
+     * stock is gone meanwhile, the shortages (nothing changed).
      */
-    confirm: async (id: string): Promise<{ confirmed: boolean; record: ReservationRecord | null }> => {
-      const answer = await inOneStatement((lockMs) => callJsonFunction<{ confirmed: boolean; record: ReservationJson | null }>(db,
+    confirm: async (id: string): Promise<{ confirmed: boolean; record: ReservationRecord | null; shortages?: Shortage[] }> => {
+      const answer = await inOneStatement((lockMs) => callJsonFunction<{ confirmed: boolean; record: ReservationJson | null; shortages?: Shortage[] }>(db,
         'SELECT confirm_reservation($1, $2::int) ', id, lockMs));
-      return { confirmed: answer.confirmed, record: answer.record && fromJson(answer.record) };
+      return { confirmed: answer.confirmed, record: answer.record && fromJson(answer.record), shortages: answer.shortages };
     },
 
-    /** held → released with its stock back; an unknown id is closed. The status it had, or null. */
+    /** held → released with its stock back, expired → released; an unknown id is closed. The status it had, or null. */
     release: (id: string) => kit.release(id) as Promise<ReservationStatus | null>,
 
     expireDue: (batchSize?: number): Promise<number> => kit.expireDue(batchSize),

@@ -22,35 +22,39 @@ export type AdjustmentOutcome =
 
 const STOCK_MAX = 2_147_483_647;
 
+const COLUMNS = 'id AS "adjustmentId", sku, delta, reason, stock_after AS "stockAfter", created_at AS "createdAt"';
+
 async function read(db: CatalogDb, id: string): Promise<StockAdjustment | null> {
-  const rows = await db.$queryRaw<StockAdjustment[]>`
-    SELECT id AS "adjustmentId", sku, delta, reason, stock_after AS "stockAfter", created_at AS "createdAt"
-      FROM stock_adjustments WHERE id = ${id}`;
+  const rows = await db.$queryRawUnsafe<StockAdjustment[]>(`SELECT ${COLUMNS} FROM stock_adjustments WHERE id = $1`, id);
   return rows[0] ?? null;
 }
 
 export function stockAdjustmentRepository(db: CatalogDb) {
   /**
-   * One conditional UPDATE moves the stock (it cannot take a unit a reservation holds: both change
-   * the same row, which the UPDATE locks), then the adjustment is recorded by its id. An id already
-   * recorded (even by a concurrent request) rolls the move back and answers what is recorded.
+   * Claims the adjustment's id first (as `reserve_stock` claims a reservation's id), then moves the
+   * stock with one conditional UPDATE (it cannot take a unit a reservation holds: both change the
+   * same row, which the UPDATE locks). A concurrent request with the same id waits on the claim and
+   * then answers what the first one recorded, never a refusal of its own computed after the first
+   * moved the stock. A refusal rolls the claim back: the id stays free. Null: the id was claimed
+   * by someone else, or the item is unknown (the claim copies the item's row; none, no claim).
    */
   async function apply(input: StockAdjustmentInput): Promise<AdjustmentOutcome | null> {
     return inTransaction(db, async (tx): Promise<AdjustmentOutcome | null> => {
+      const claimed = await tx.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO stock_adjustments (id, sku, delta, reason, stock_after)
+        SELECT ${input.adjustmentId}, sku, ${input.delta}::int, ${input.reason}, stock FROM items WHERE sku = ${input.sku}
+        ON CONFLICT (id) DO NOTHING RETURNING id`;
+      if (claimed.length === 0) return null;
       const moved = await tx.$queryRaw<Array<{ stock: number }>>`
         UPDATE items SET stock = stock + ${input.delta}::int, updated_at = now()
          WHERE sku = ${input.sku} AND stock::bigint + ${input.delta}::int BETWEEN 0 AND ${STOCK_MAX}
         RETURNING stock`;
       if (moved.length === 0) {
         const [item] = await tx.$queryRaw<Array<{ stock: number }>>`SELECT stock FROM items WHERE sku = ${input.sku}`;
-        return { kind: 'refused', refusal: item ? { kind: 'out_of_range', available: item.stock } : { kind: 'unknown_item' } };
+        return rollbackWith({ kind: 'refused', refusal: { kind: 'out_of_range', available: item.stock } });
       }
-      const recorded = await tx.$queryRaw<StockAdjustment[]>`
-        INSERT INTO stock_adjustments (id, sku, delta, reason, stock_after)
-        VALUES (${input.adjustmentId}, ${input.sku}, ${input.delta}, ${input.reason}, ${moved[0].stock})
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id AS "adjustmentId", sku, delta, reason, stock_after AS "stockAfter", created_at AS "createdAt"`;
-      if (recorded.length === 0) return rollbackWith(null);
+      const recorded = await tx.$queryRawUnsafe<StockAdjustment[]>(
+        `UPDATE stock_adjustments SET stock_after = $2 WHERE id = $1 RETURNING ${COLUMNS}`, input.adjustmentId, moved[0].stock);
       return { kind: 'created', adjustment: recorded[0] };
     });
   }
@@ -58,15 +62,14 @@ export function stockAdjustmentRepository(db: CatalogDb) {
   return {
     find: (id: string) => read(db, id),
 
-    /** Applies the adjustment once; an id seen before answers what was recorded for it. */
+    /** Applies the adjustment once; an id seen before (or claimed meanwhile) answers what was recorded for it. */
     async adjust(input: StockAdjustmentInput): Promise<AdjustmentOutcome> {
       const existing = await read(db, input.adjustmentId);
       if (existing) return { kind: 'existing', adjustment: existing };
       const outcome = await apply(input);
       if (outcome) return outcome;
       const raced = await read(db, input.adjustmentId);
-      if (!raced) throw new Error(`adjustment ${input.adjustmentId} recorded but not found`);
-      return { kind: 'existing', adjustment: raced };
+      return raced ? { kind: 'existing', adjustment: raced } : { kind: 'refused', refusal: { kind: 'unknown_item' } };
     },
   };
 }

@@ -1,4 +1,7 @@
 import { CataloguedProblem } from 'service-platform';
+import type { Shortage } from '../data/reservation-repository';
+
+export type { Shortage };
 
 /** The Catalog's own answers; their statuses and titles are rows of the platform's PROBLEMS. */
 
@@ -9,11 +12,6 @@ export class UnknownItem extends CataloguedProblem {
   }
 }
 
-export interface Shortage {
-  sku: string;
-  requested: number;
-  available: number;
-}
 
 export class OutOfStock extends CataloguedProblem {
   constructor(shortages: Shortage[]) {

@@ -95,10 +95,14 @@ export function reservationService(repo: ReservationRepository, ttl: TtlPolicy) 
       return toReservation(record);
     },
 
-    /** Idempotent: confirming a confirmed reservation answers it again. */
+    /**
+     * Idempotent: confirming a confirmed reservation answers it again. One that expired by time is
+     * re-confirmed while the stock allows (else out_of_stock); a released one never is.
+     */
     async confirm(id: string): Promise<Reservation> {
-      const { confirmed, record } = await repo.confirm(id);
+      const { confirmed, record, shortages } = await repo.confirm(id);
       if (!record || (record.requestHash === null && record.status !== 'released')) throw new UnknownReservation(id);
+      if (shortages) throw new OutOfStock(shortages);
       if (!confirmed && record.status !== 'confirmed') throw new ReservationExpired(id, record.status);
       return toReservation(record);
     },

@@ -49,15 +49,27 @@ export function catalogStates(catalog: CatalogUnderTest) {
       await catalog.call('PUT', `/reservations/${p.reservationId}`, { lines: [{ sku: p.sku, quantity: p.quantity }] }, service), 201);
   };
 
+  const expiredReservation = async (p: StateParams) => {
+    await heldReservation(p);
+    // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
+    const n = await catalog.db.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${p.reservationId}`;
+    if (n !== 1) throw new Error(`state setup: reservation ${p.reservationId} not found to expire`);
+  };
+
   const stateHandlers: StateHandlers = {
     'an item with a price and stock': state(putItem),
     'no item': state(async () => undefined), // the Catalog is empty at the start of every interaction
     'a held reservation': state(heldReservation),
-    'an expired reservation': state(async (p: StateParams) => {
+    'an expired reservation': state(expiredReservation),
+    'an expired reservation whose stock was sold meanwhile': state(async (p: StateParams) => {
+      await expiredReservation(p);
+      await catalog.app.reservations.expireDue(); // its stock given back...
+      expectStatus('PUT /reservations/sold-meanwhile', // ...and sold to another order: 1 unit left
+        await catalog.call('PUT', '/reservations/sold-meanwhile', { lines: [{ sku: p.sku, quantity: p.quantity + 9 }] }, service), 201);
+    }),
+    'a released reservation': state(async (p: StateParams) => {
       await heldReservation(p);
-      // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
-      const n = await catalog.db.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${p.reservationId}`;
-      if (n !== 1) throw new Error(`state setup: reservation ${p.reservationId} not found to expire`);
+      expectStatus(`POST /reservations/${p.reservationId}/release`, await catalog.call('POST', `/reservations/${p.reservationId}/release`, undefined, service), 204);
     }),
     'no reservation': state(async () => undefined),
   };

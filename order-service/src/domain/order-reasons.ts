@@ -38,15 +38,30 @@ export const commitmentExpired = (what: 'stock reservation' | 'credit hold'): Re
   retryAfterSeconds: 1,
 });
 
-/** Needs a person: the stock is sold, the credit hold is gone. */
-export const holdLapsed = (problem: RefusalProblem): Reason => ({
-  code: 'credit_hold_lapsed',
-  title: 'The stock is confirmed but the credit hold could not be captured',
-  detail: `The stock for this order is confirmed, but Account refused the capture (${problem.code}); nothing was charged. `
-    + 'An operator settles it with POST /orders/{id}/settlement: retry (confirm and capture again, once the customer has credit), '
-    + 'fail (end it failed and release the credit; the confirmed stock stays sold: return it in the Catalog) '
-    + 'or accept (confirm it as it stands, the money settled outside).',
-});
+/** How an operator settles an order whose stock is sold but whose credit could not be captured. */
+const SETTLE_IT = 'An operator settles it with POST /orders/{id}/settlement: retry (capture again, once the customer has credit), '
+  + 'fail (end it failed and release the credit; the confirmed stock stays sold: return it in the Catalog) '
+  + 'or accept (confirm it as it stands, the money settled outside).';
+
+/**
+ * Needs a person: the stock is sold and the capture was refused for good. A hold that lapsed by
+ * time is re-authorized by Account when the credit allows, so what is left is a hold whose credit
+ * was used meanwhile (`credit_not_reauthorized`), or one that was released (`credit_hold_lapsed`).
+ */
+export const holdLapsed = (problem: RefusalProblem): Reason => (problem.code === 'insufficient_credit'
+  ? {
+    code: 'credit_not_reauthorized',
+    title: 'The stock is confirmed but the lapsed credit hold could not be re-authorized',
+    detail: 'The stock for this order is confirmed; its credit hold lapsed and the account\'s credit was used meanwhile, '
+      + `so Account refused to capture it again (insufficient_credit); nothing was charged. ${SETTLE_IT}`,
+    requestedCents: problem.requestedCents, availableCreditCents: problem.availableCreditCents,
+  }
+  : {
+    code: 'credit_hold_lapsed',
+    title: 'The stock is confirmed but the credit hold could not be captured',
+    detail: `The stock for this order is confirmed, but Account refused the capture (${problem.code}): the hold was released; `
+      + `nothing was charged. ${SETTLE_IT}`,
+  });
 
 /** Needs a person: something this order held can no longer be given back. */
 export const releaseRefused = (previous: Reason | null, refusals: string[]): Reason => ({

@@ -49,7 +49,7 @@ const MIN_RELEASE_BUDGET_MS = 20;
 const FOR_GOOD = 409; // a release refused with 409 (confirmed, captured) will be refused for ever
 /** Confirm refusals that end a committing order failed: the reservation lapsed and cannot be re-confirmed. */
 const UNCONFIRMABLE = ['reservation_expired', 'reservation_released', 'out_of_stock'];
-/** Capture refusals that leave the order to a person: the hold lapsed and cannot be re-authorized. */
+/** Capture refusals that leave the order to a person: the hold was released, or lapsed and cannot be re-authorized. */
 const UNCAPTURABLE = ['hold_expired', 'hold_released', 'insufficient_credit'];
 
 /**
@@ -125,8 +125,8 @@ export function orderSaga(deps: {
     if ((order.totalCents ?? 0) > 0) {
       const captured = await call('capture', order.id, 'account', () => account.capture(order.id, deadline));
       if (!captured.ok && 'refused' in captured && UNCAPTURABLE.includes(captured.refused.code)) {
-        // The stock is sold; the hold lapsed and Account could not re-authorize it (the credit is
-        // gone), or it was released: only a person can settle this.
+        // The stock is sold; the hold lapsed and Account could not re-authorize it (the credit was
+        // used meanwhile: credit_not_reauthorized), or it was released: only a person can settle this.
         return needsAttention(order, 'committing', holdLapsed(captured.refused), writer);
       }
       if (!captured.ok) return stayCommitting(order, 'capture', captured);

@@ -98,13 +98,35 @@ describe('order-service → account-service (Pact consumer)', () => {
   });
 
   contract.test('capture: 409 hold_expired', (pact) => pact
-    .given('an expired hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
-    .uponReceiving('a capture of a hold that expired')
+    .given('a released hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a capture of a hold that was released')
     .withRequest({ method: 'POST', path: `/holds/${ID}/capture`, headers: callHeaders })
     .willRespondWith({ status: 409, headers: problemJson, body: problem('hold_expired', 'Hold no longer held') }),
   async (url) => {
     const answer = await accountAt(url).capture(ID, budget());
     expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'hold_expired' }) });
+  });
+
+  contract.test('capture: 200 captured, re-authorized after it expired by time', (pact) => pact
+    .given('an expired hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a capture of a hold that expired while the credit is still there')
+    .withRequest({ method: 'POST', path: `/holds/${ID}/capture`, headers: callHeaders })
+    .willRespondWith({ status: 200, headers: json, body: hold('captured') }),
+  async (url) => {
+    expect(await accountAt(url).capture(ID, budget())).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'captured' }) });
+  });
+
+  contract.test('capture: 409 insufficient_credit, an expired hold whose credit is gone', (pact) => pact
+    .given('an expired hold whose credit was used meanwhile', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
+    .uponReceiving('a capture of a hold that expired and whose credit was used meanwhile')
+    .withRequest({ method: 'POST', path: `/holds/${ID}/capture`, headers: callHeaders })
+    .willRespondWith({
+      status: 409, headers: problemJson,
+      body: { ...problem('insufficient_credit', 'Not enough credit'), requestedCents: integer(4900), availableCreditCents: integer(100) },
+    }),
+  async (url) => {
+    const answer = await accountAt(url).capture(ID, budget());
+    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'insufficient_credit' }) });
   });
 
   contract.test('release: 204 for a held hold', (pact) => pact

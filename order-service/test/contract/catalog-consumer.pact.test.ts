@@ -106,13 +106,36 @@ describe('order-service → catalog-service (Pact consumer)', () => {
   });
 
   contract.test('confirm: 409 reservation_expired', (pact) => pact
-    .given('an expired reservation', { reservationId: ID, sku: SKU, quantity: 2 })
-    .uponReceiving('a confirmation of a reservation that expired')
+    .given('a released reservation', { reservationId: ID, sku: SKU, quantity: 2 })
+    .uponReceiving('a confirmation of a reservation that was released')
     .withRequest({ method: 'POST', path: `/reservations/${ID}/confirm`, headers: callHeaders })
     .willRespondWith({ status: 409, headers: problemJson, body: problem('reservation_expired', 'Reservation no longer held') }),
   async (url) => {
     const answer = await catalogAt(url).confirm(ID, budget());
     expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'reservation_expired' }) });
+  });
+
+  contract.test('confirm: 200 confirmed, re-authorized after it expired by time', (pact) => pact
+    .given('an expired reservation', { reservationId: ID, sku: SKU, quantity: 2, priceCents: 2450 })
+    .uponReceiving('a confirmation of a reservation that expired while the stock is still there')
+    .withRequest({ method: 'POST', path: `/reservations/${ID}/confirm`, headers: callHeaders })
+    .willRespondWith({ status: 200, headers: json, body: reservation('confirmed') }),
+  async (url) => {
+    const answer = await catalogAt(url).confirm(ID, budget());
+    expect(answer).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'confirmed' }) });
+  });
+
+  contract.test('confirm: 409 out_of_stock, an expired reservation whose stock is gone', (pact) => pact
+    .given('an expired reservation whose stock was sold meanwhile', { reservationId: ID, sku: SKU, quantity: 2 })
+    .uponReceiving('a confirmation of a reservation that expired and whose stock was sold meanwhile')
+    .withRequest({ method: 'POST', path: `/reservations/${ID}/confirm`, headers: callHeaders })
+    .willRespondWith({
+      status: 409, headers: problemJson,
+      body: { ...problem('out_of_stock', 'Not enough stock'), shortages: eachLike({ sku: string(SKU), requested: integer(2), available: integer(1) }) },
+    }),
+  async (url) => {
+    const answer = await catalogAt(url).confirm(ID, budget());
+    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'out_of_stock' }) });
   });
 
   contract.test('release: 204 for a held reservation', (pact) => pact

@@ -98,7 +98,7 @@ export interface paths {
         put?: never;
         /**
          * Use the held credit for good (service)
-         * @description Idempotent. A released or expired hold can never be captured.
+         * @description Idempotent. A hold that expired by time (read `expired`, swept or not) is re-authorized: captured, its amount taken into used credit within the limit, when the credit still allows; otherwise `409 insufficient_credit` (with `requestedCents` and `availableCreditCents`) and nothing changes (a later call may succeed once credit is back). A released hold (also one released after it expired) and an id released before it was held are never captured.
          */
         post: operations["captureHold"];
         delete?: never;
@@ -235,7 +235,7 @@ export interface components {
             accountId?: string;
             accountCurrency?: components["schemas"]["Currency"];
         };
-        /** @description A 409 problem: `hold_expired` */
+        /** @description A 409 problem: `hold_expired`, `insufficient_credit` */
         CaptureHold409Problem: {
             /** @description urn:problem-type:<code> */
             type: string;
@@ -246,9 +246,16 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "hold_expired";
-            /** @enum {string} */
+            code: "hold_expired" | "insufficient_credit";
+            /**
+             * @description hold_expired: the hold's status (released)
+             * @enum {string}
+             */
             holdStatus?: "released" | "expired";
+            /** @description insufficient_credit: the hold's amount */
+            requestedCents?: number;
+            /** @description insufficient_credit: what the account has available now */
+            availableCreditCents?: number;
         };
         /** @description A 409 problem: `hold_captured` */
         ReleaseHold409Problem: {
@@ -733,7 +740,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            /** @description `hold_expired`: it was released or expired (`holdStatus` says which) */
+            /** @description `hold_expired`: it was released (`holdStatus`), or the id was released before it was held; `insufficient_credit` (with `requestedCents` and `availableCreditCents`): it expired by time and the credit is taken meanwhile */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

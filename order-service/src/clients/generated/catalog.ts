@@ -131,7 +131,7 @@ export interface paths {
         put?: never;
         /**
          * Make a held reservation final (service)
-         * @description Idempotent. A released or expired reservation can never be confirmed.
+         * @description Idempotent. A reservation that expired by time (read `expired`, swept or not) is re-authorized: confirmed at its recorded prices, its stock taken again, when the stock still allows; otherwise `409 out_of_stock` (with `shortages`) and nothing changes (a later call may succeed once the stock is back). A released reservation (also one released after it expired) and an id released before it was reserved are never confirmed.
          */
         post: operations["confirmReservation"];
         delete?: never;
@@ -335,7 +335,7 @@ export interface components {
             skus?: components["schemas"]["Sku"][];
             currencies?: components["schemas"]["Currency"][];
         };
-        /** @description A 409 problem: `reservation_expired` */
+        /** @description A 409 problem: `reservation_expired`, `out_of_stock` */
         ConfirmReservation409Problem: {
             /** @description urn:problem-type:<code> */
             type: string;
@@ -346,9 +346,18 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "reservation_expired";
-            /** @enum {string} */
+            code: "reservation_expired" | "out_of_stock";
+            /**
+             * @description reservation_expired: the reservation's status (released)
+             * @enum {string}
+             */
             reservationStatus?: "released" | "expired";
+            /** @description out_of_stock: each line of the lapsed reservation that the stock cannot cover now */
+            shortages?: {
+                sku: components["schemas"]["Sku"];
+                requested: number;
+                available: number;
+            }[];
         };
         /** @description A 409 problem: `reservation_confirmed` */
         ReleaseReservation409Problem: {
@@ -918,7 +927,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            /** @description `reservation_expired`: it was released or expired */
+            /** @description `reservation_expired`: it was released (`reservationStatus`), or the id was released before it was reserved; `out_of_stock` (with `shortages`): it expired by time and the stock it held is gone meanwhile */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
