@@ -111,7 +111,7 @@ describe('Recovery workers sharing one database, with a short lease', () => {
     expect((await leaseOf(t.order, id)).owner).not.toBe(ownerA); // B took the order over
     // What A would decide now: the Catalog refuses it, so A would fail the order.
     t.fakes.catalog.reserve = () => problem(503, 'down');
-    aRenews.open(); // a late renewal does not revive A's lease: it is B's
+    aRenews.open(); // A's renewals resume late: a renewal extends only a live lease of its own owner, and this one is B's
     a.open();
     await runA;
     expect(await t.order.stateOf(id)).toBe('pending'); // A's write lost: B owns the order
