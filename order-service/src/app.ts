@@ -145,7 +145,8 @@ export function buildOrderApp(deps: {
     orders, saga, logger, hooks,
     policy: {
       leaseSeconds: config.RECOVERY_LEASE_SECONDS,
-      batchSize: config.RECOVERY_BATCH_SIZE,
+      renewEveryMs: config.RECOVERY_LEASE_RENEW_SECONDS * 1000,
+      maxOrdersPerPass: config.RECOVERY_MAX_ORDERS_PER_PASS,
       budgetMs: config.COMPENSATION_BUDGET_MS,
       backoff: { baseSeconds: config.RECOVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.RECOVERY_BACKOFF_MAX_SECONDS },
       // Committed before its reservation expired, an order's hold has at least HOLD − RESERVATION TTL

@@ -15,7 +15,7 @@ void runService({
   connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE, config.ORDER_DB_TIMEOUT_MS),
   start({ config, db, logger }) {
     const http = buildOrderApp({ config, db, logger });
-    const recovery = startPeriodicTask('order recovery', () => http.recovery.runOnce(), config.RECOVERY_INTERVAL_SECONDS * 1000, logger);
+    const recovery = startPeriodicTask('order recovery', (signal) => http.recovery.runOnce(signal), config.RECOVERY_INTERVAL_SECONDS * 1000, logger);
     const keys = startPeriodicTask('idempotency key purge', () => orderRepository(db).purgeExpiredKeys(), 60_000, logger);
     // Sampled whether or not anyone watches: the dashboard opened during an outage shows what led to it.
     const history = startPeriodicTask('dashboard history', () => http.history.sample(), DASHBOARD_HISTORY.sampleMs, logger);

@@ -4,11 +4,16 @@ import { orderConfigSchema } from '../src/config/order-config';
 const load = (env: Record<string, string>) => loadConfig(orderConfigSchema, { NODE_ENV: 'test', ...env });
 
 describe('Order configuration', () => {
-  test('when nothing is set, then the defaults hold together: grace beyond the budget, a lease beyond a batch', () => {
+  test('when nothing is set, then the defaults hold together: grace beyond the budget, a lease that outlives a late renewal', () => {
     const c = load({});
     expect(c.RECOVERY_GRACE_SECONDS).toBeGreaterThanOrEqual(c.ORDER_REQUEST_BUDGET_MS / 1000 + 1);
-    expect(c.RECOVERY_LEASE_SECONDS * 1000).toBeGreaterThan(c.RECOVERY_BATCH_SIZE * (c.COMPENSATION_BUDGET_MS + 4 * c.ORDER_DB_TIMEOUT_MS));
+    expect(c.RECOVERY_LEASE_SECONDS * 1000).toBeGreaterThanOrEqual(2 * c.RECOVERY_LEASE_RENEW_SECONDS * 1000 + c.ORDER_DB_TIMEOUT_MS);
     expect(c.ORDER_DB_TIMEOUT_MS).toBe(250);
+  });
+
+  test('when nothing is set, then a stalled replica\'s order is free for another within seconds: the lease and the next pass', () => {
+    const c = load({});
+    expect(c.RECOVERY_LEASE_SECONDS + c.RECOVERY_INTERVAL_SECONDS).toBeLessThanOrEqual(10);
   });
 
   test('when the grace period is shorter than the request budget, then start-up is refused naming RECOVERY_GRACE_SECONDS', () => {
@@ -16,9 +21,12 @@ describe('Order configuration', () => {
     expect(load({ ORDER_REQUEST_BUDGET_MS: '5000', RECOVERY_GRACE_SECONDS: '6' }).RECOVERY_GRACE_SECONDS).toBe(6);
   });
 
-  test('when the lease is shorter than a batch can take, then start-up is refused naming RECOVERY_LEASE_SECONDS', () => {
-    expect(() => load({ RECOVERY_LEASE_SECONDS: '60' })).toThrow(/RECOVERY_LEASE_SECONDS/);
-    expect(() => load({ RECOVERY_LEASE_SECONDS: '60', RECOVERY_BATCH_SIZE: '10' })).not.toThrow();
+  test('when the lease would lapse before a late renewal, then start-up is refused naming RECOVERY_LEASE_SECONDS', () => {
+    // Shorter than the renewal interval, and the bound itself: 2 × renewal + the database timeout.
+    expect(() => load({ RECOVERY_LEASE_SECONDS: '1', RECOVERY_LEASE_RENEW_SECONDS: '2' })).toThrow(/RECOVERY_LEASE_SECONDS/);
+    expect(() => load({ RECOVERY_LEASE_SECONDS: '4.2', RECOVERY_LEASE_RENEW_SECONDS: '2', ORDER_DB_TIMEOUT_MS: '250' })).toThrow(/RECOVERY_LEASE_SECONDS/);
+    expect(load({ RECOVERY_LEASE_SECONDS: '4.25', RECOVERY_LEASE_RENEW_SECONDS: '2', ORDER_DB_TIMEOUT_MS: '250' }).RECOVERY_LEASE_SECONDS).toBe(4.25);
+    expect(() => load({ RECOVERY_LEASE_SECONDS: '0' })).toThrow(/RECOVERY_LEASE_SECONDS/);
   });
 
   test('when the database timeout would eat the budget, then start-up is refused naming ORDER_DB_TIMEOUT_MS; unset, it follows the budget', () => {

@@ -35,7 +35,7 @@ export async function startOrder(env: Record<string, string> = {}, opts: { hooks
   const config: OrderConfig = loadConfig(orderConfigSchema, {
     NODE_ENV: 'test', CATALOG_URL, ACCOUNT_URL, RETRY_BASE_DELAY_MS: '5', RETRY_MAX_DELAY_MS: '20',
     // Room for a loaded two-core machine (the whole suite, real services); a test about budgets sets its own.
-    ...(env.ORDER_REQUEST_BUDGET_MS ? {} : { ORDER_REQUEST_BUDGET_MS: '10000', ORDER_DB_TIMEOUT_MS: '1000', RECOVERY_LEASE_SECONDS: '600' }),
+    ...(env.ORDER_REQUEST_BUDGET_MS ? {} : { ORDER_REQUEST_BUDGET_MS: '10000', ORDER_DB_TIMEOUT_MS: '1000' }),
     ...env,
   });
   const db = createOrderDb(databaseUrl, 20, config.ORDER_DB_TIMEOUT_MS);

@@ -1,92 +1,130 @@
 // Several recovery workers (replicas) on one database: each order is leased to one owner at a
-// time, and only a live owner's writes count.
+// time, only while that owner works on it, renewed while it works; a stalled owner's lease lapses,
+// another worker takes the order over, and the stalled owner's writes lose. See docs/recovery.md.
 import nock from 'nock';
 import type { SagaHooks } from '../src/domain/order-saga';
 import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
 import { leftOrder } from './order-factory';
 
-/** Holds the n-th worker to reach 'recover' (counting from 0) until the test opens it. */
+type Barrier = ReturnType<typeof barrier>;
+
+/**
+ * Workers are numbered by the order in which they first reach a hook (0, 1, ...). `atRecover(n)`
+ * holds worker n before it starts on its first order; `atRenew(n)` holds its first lease renewal
+ * (and so every later one): the worker is stalled as far as its lease is concerned.
+ */
 function holdWorkers() {
-  const held: Array<ReturnType<typeof barrier>> = [];
   const owners: string[] = [];
+  const recover: Barrier[] = [];
+  const renew: Barrier[] = [];
+  const numberOf = (owner: string) => (owners.includes(owner) ? owners.indexOf(owner) : owners.push(owner) - 1);
   const hooks: SagaHooks = {
     at: (point, _id, writer) => {
-      if (point !== 'recover' || writer.kind !== 'lease' || owners.includes(writer.owner)) return undefined;
-      owners.push(writer.owner);
-      return held[owners.length - 1]?.wait();
+      if (writer.kind !== 'lease') return undefined;
+      if (point === 'recover') return recover[numberOf(writer.owner)]?.wait();
+      if (point === 'renew') return renew[numberOf(writer.owner)]?.wait();
+      return undefined;
     },
   };
-  return { hooks, worker: (n: number) => (held[n] = barrier()) };
+  return { hooks, atRecover: (n: number) => (recover[n] = barrier()), atRenew: (n: number) => (renew[n] = barrier()) };
 }
 
-describe('Recovery workers sharing one database', () => {
-  let order: OrderUnderTest;
-  let fakes: Fakes;
-  let workers: ReturnType<typeof holdWorkers>;
+function recoveryWorkers(env: Record<string, string>) {
+  const t = { workers: holdWorkers() } as { order: OrderUnderTest; fakes: Fakes; workers: ReturnType<typeof holdWorkers> };
   beforeAll(async () => {
     isolateNetwork();
-    // Batches of one, and a lease just longer than what one order may take.
-    order = await startOrder(
-      { RECOVERY_BATCH_SIZE: '1', RECOVERY_LEASE_SECONDS: '2', COMPENSATION_BUDGET_MS: '1200', ORDER_DB_TIMEOUT_MS: '100', BREAKER_VOLUME_THRESHOLD: '1000' },
-      { hooks: { at: (...a) => workers.hooks.at(...a) } },
-    );
+    t.order = await startOrder(env, { hooks: { at: (...a) => t.workers.hooks.at(...a) } });
   });
   beforeEach(async () => {
-    fakes = installFakes();
-    workers = holdWorkers();
-    await order.sql('DELETE FROM orders');
+    t.fakes = installFakes();
+    t.workers = holdWorkers();
+    await t.order.sql('DELETE FROM orders');
   });
   afterEach(() => nock.cleanAll());
   afterAll(async () => {
-    await order.close();
+    await t.order.close();
     restoreNetwork();
   });
+  return t;
+}
 
-  const leaseOf = async (id: string) => (await order.sql('SELECT lease_owner::text AS owner, lease_until < now() AS expired FROM orders WHERE id = $1', [id]))[0];
+const leases = (order: OrderUnderTest) =>
+  order.sql(`SELECT id::text, lease_owner::text AS owner, lease_until, lease_until > now() AS live FROM orders WHERE lease_owner IS NOT NULL`);
+const leaseOf = async (order: OrderUnderTest, id: string) =>
+  (await order.sql('SELECT lease_owner::text AS owner, lease_until, lease_until < now() AS expired FROM orders WHERE id = $1', [id]))[0];
 
-  test('when two workers run at once, then an order leased by one is never taken by the other', async () => {
-    const ids = await Promise.all([1, 2, 3].map(() => leftOrder(order)));
-    const first = workers.worker(0);
-    const a = order.app.recovery.runOnce();
-    await first.reached; // worker A holds a lease on one order and works on it
-    // This test is about sharing, not expiry: A's lease outlasts the test however slow the machine.
-    await order.sql(`UPDATE orders SET lease_until = now() + interval '10 minutes' WHERE lease_owner IS NOT NULL`);
-    const leasedByA = (await order.sql('SELECT id::text FROM orders WHERE lease_owner IS NOT NULL'))[0].id;
-    expect(await order.app.recovery.runOnce()).toBe(2); // worker B: the two others, never A's
-    expect((await order.call('GET', `/orders/${leasedByA}`)).body.status).toBe('pending');
+describe('Recovery workers sharing one database, with the default lease settings', () => {
+  const t = recoveryWorkers({});
+
+  test('when two workers run at once, then each leases only the order it works on and the other takes the rest', async () => {
+    const ids = await Promise.all([1, 2, 3].map(() => leftOrder(t.order)));
+    const first = t.workers.atRecover(0);
+    const a = t.order.app.recovery.runOnce();
+    await first.reached; // worker A holds a lease on the one order it started on, and nothing else
+    const held = await leases(t.order);
+    expect(held).toHaveLength(1);
+    expect(await t.order.app.recovery.runOnce()).toBe(2); // worker B: the two others, never A's
+    expect((await t.order.call('GET', `/orders/${held[0].id}`)).body.status).toBe('pending');
     first.open();
     await a;
-    for (const id of ids) expect((await order.call('GET', `/orders/${id}`)).body.status).toBe('confirmed');
-    expect(fakes.callsTo('POST', /\/confirm$/)).toHaveLength(3); // each order confirmed once
-  });
-
-  test('when a lease expires while its owner still works, then another worker takes the order and the late owner changes nothing', async () => {
-    const id = await leftOrder(order);
-    const a = workers.worker(0);
-    const runA = order.app.recovery.runOnce();
-    await a.reached;
-    const ownerA = (await leaseOf(id)).owner;
-    await waitFor(async () => (await leaseOf(id)).expired); // A is stalled past its lease (a GC pause, a slow host)
-    const b = workers.worker(1);
-    const runB = order.app.recovery.runOnce();
-    await b.reached;
-    expect((await leaseOf(id)).owner).not.toBe(ownerA);
-    // What A would decide now: the Catalog refuses it, so A would fail the order.
-    fakes.catalog.reserve = () => problem(503, 'down');
-    a.open();
-    await runA;
-    expect(await order.stateOf(id)).toBe('pending'); // A's write lost: B owns the order
-    expect(fakes.callsTo('POST', /\/release$/)).toHaveLength(0);
-    Object.assign(fakes.catalog, installFakes().catalog);
-    b.open();
-    await runB;
-    expect((await order.call('GET', `/orders/${id}`)).body.status).toBe('confirmed');
-    expect(await leaseOf(id)).toMatchObject({ owner: null });
+    for (const id of ids) expect((await t.order.call('GET', `/orders/${id}`)).body.status).toBe('confirmed');
+    expect(t.fakes.callsTo('POST', /\/confirm$/)).toHaveLength(3); // each order confirmed once
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+describe('Recovery workers sharing one database, with a short lease', () => {
+  // A lease of 2 s renewed every 0.3 s: lapses in this test come from a held renewal, not from load.
+  const t = recoveryWorkers({
+    RECOVERY_LEASE_SECONDS: '2', RECOVERY_LEASE_RENEW_SECONDS: '0.3', COMPENSATION_BUDGET_MS: '1200', ORDER_DB_TIMEOUT_MS: '100',
+    BREAKER_VOLUME_THRESHOLD: '1000',
+  });
+
+  test('when a worker works on an order longer than its lease, then its renewals keep the order from other workers', async () => {
+    const id = await leftOrder(t.order);
+    const a = t.workers.atRecover(0);
+    const runA = t.order.app.recovery.runOnce();
+    await a.reached;
+    const first = await leaseOf(t.order, id);
+    // The lease it was first given is over, and it is still alive: renewed since.
+    await waitFor(async () => (await t.order.sql('SELECT now() > $1 AS over FROM orders WHERE id = $2 AND lease_until > now()', [first.lease_until, id]))[0]?.over === true);
+    expect(await t.order.app.recovery.runOnce()).toBe(0); // worker B finds nothing it may take
+    expect((await leaseOf(t.order, id)).owner).toBe(first.owner);
+    a.open();
+    await runA;
+    expect((await t.order.call('GET', `/orders/${id}`)).body.status).toBe('confirmed');
+    expect(await leaseOf(t.order, id)).toMatchObject({ owner: null });
+  });
+
+  test('when a worker stalls (no renewal) at a step, then its lease lapses, another worker takes the order over and the stalled one loses its compare-and-set', async () => {
+    const id = await leftOrder(t.order);
+    const a = t.workers.atRecover(0);
+    const aRenews = t.workers.atRenew(0);
+    const runA = t.order.app.recovery.runOnce();
+    await a.reached;
+    await aRenews.reached; // A's renewals are stopped from here: A is stalled as a paused process is
+    const ownerA = (await leaseOf(t.order, id)).owner;
+    await waitFor(async () => (await leaseOf(t.order, id)).expired);
+    const b = t.workers.atRecover(1);
+    const runB = t.order.app.recovery.runOnce();
+    await b.reached;
+    expect((await leaseOf(t.order, id)).owner).not.toBe(ownerA); // B took the order over
+    // What A would decide now: the Catalog refuses it, so A would fail the order.
+    t.fakes.catalog.reserve = () => problem(503, 'down');
+    aRenews.open(); // A's renewals resume late: a renewal extends only a live lease of its own owner, and this one is B's
+    a.open();
+    await runA;
+    expect(await t.order.stateOf(id)).toBe('pending'); // A's write lost: B owns the order
+    expect(t.fakes.callsTo('POST', /\/release$/)).toHaveLength(0);
+    Object.assign(t.fakes.catalog, installFakes().catalog);
+    b.open();
+    await runB;
+    expect((await t.order.call('GET', `/orders/${id}`)).body.status).toBe('confirmed');
+    expect(await leaseOf(t.order, id)).toMatchObject({ owner: null });
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > until) throw new Error('condition not met in time');

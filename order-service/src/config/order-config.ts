@@ -27,10 +27,16 @@ export const orderConfigSchema = baseConfigSchema
     ORDER_DB_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).optional(),
     /** How long an order is left to its request before recovery may take it (database clock). */
     RECOVERY_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
-    RECOVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(10),
-    RECOVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-    /** A recovery worker's lease on a batch: longer than the batch can take. */
-    RECOVERY_LEASE_SECONDS: z.coerce.number().int().min(1).default(180),
+    /** How often a replica looks for due orders: with the lease, how soon it takes over a stalled replica's order. */
+    RECOVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(2),
+    /** The most orders one recovery pass takes (one at a time) before it leaves the rest to the next pass. */
+    RECOVERY_MAX_ORDERS_PER_PASS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /**
+     * A recovery worker's lease on the one order it works on, renewed every
+     * RECOVERY_LEASE_RENEW_SECONDS while it works: a stalled replica's order is free again this soon.
+     */
+    RECOVERY_LEASE_SECONDS: z.coerce.number().min(0.5).max(600).default(5),
+    RECOVERY_LEASE_RENEW_SECONDS: z.coerce.number().min(0.1).default(1),
     /** An order recovery could not finish is due again after base × 2^attempts, at most max. */
     RECOVERY_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.1).default(2),
     RECOVERY_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).default(300),
@@ -50,9 +56,11 @@ export const orderConfigSchema = baseConfigSchema
     path: ['ORDER_DB_TIMEOUT_MS'],
     message: 'must be at most a quarter of ORDER_REQUEST_BUDGET_MS (twice it is kept back from the budget to record the outcome)',
   })
-  .refine((c) => c.RECOVERY_LEASE_SECONDS * 1000 > c.RECOVERY_BATCH_SIZE * (c.COMPENSATION_BUDGET_MS + 4 * c.ORDER_DB_TIMEOUT_MS), {
+  // A working owner must keep its lease through one late renewal: two renewal intervals plus the
+  // renewal's own database wait.
+  .refine((c) => c.RECOVERY_LEASE_SECONDS * 1000 >= 2 * c.RECOVERY_LEASE_RENEW_SECONDS * 1000 + c.ORDER_DB_TIMEOUT_MS, {
     path: ['RECOVERY_LEASE_SECONDS'],
-    message: 'must be longer than a batch can take: RECOVERY_BATCH_SIZE × (COMPENSATION_BUDGET_MS + 4 × ORDER_DB_TIMEOUT_MS)',
+    message: 'must be at least 2 × RECOVERY_LEASE_RENEW_SECONDS + ORDER_DB_TIMEOUT_MS / 1000, so a working owner keeps its lease through one late renewal',
   })
   // Belt and braces: a key is freed only once its order is final with nothing owed, but a retention
   // shorter than an order's longest life would also let a client's honest retry look like a new order.

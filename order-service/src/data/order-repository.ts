@@ -190,21 +190,29 @@ export function orderRepository(db: OrderDb) {
         RETURNING ${COLUMNS}`),
 
     /**
-     * Leases up to `batch` orders that are due (database clock): unfinished past their grace period,
-     * or owing releases. SKIP LOCKED and an owner token let several workers share the work; a lease
-     * is never taken from a live owner. needs_attention orders are never due.
+     * Leases the next due order (database clock) to `owner` for `leaseSeconds`: unfinished past its
+     * grace period, or owing releases. SKIP LOCKED and the owner token let several workers share
+     * the work; a lease is never taken from a live owner, only from one whose lease lapsed.
+     * needs_attention orders are never due. Null: nothing is due.
      */
-    async leaseDue(owner: string, leaseSeconds: number, batch: number): Promise<OrderRecord[]> {
-      const rows = await db.$queryRaw<Row[]>`
-        UPDATE orders SET lease_owner = ${owner}::uuid, lease_until = now() + make_interval(secs => ${leaseSeconds}::int)
+    leaseNext: (owner: string, leaseSeconds: number) =>
+      one(Prisma.sql`
+        UPDATE orders SET lease_owner = ${owner}::uuid, lease_until = now() + make_interval(secs => ${leaseSeconds}::float8)
          WHERE id IN (
            SELECT id FROM orders
             WHERE (state IN ('pending', 'committing') OR releases_owed) AND next_attempt_at <= now()
               AND (lease_until IS NULL OR lease_until < now())
-            ORDER BY next_attempt_at LIMIT ${batch}::int FOR UPDATE SKIP LOCKED)
-        RETURNING ${COLUMNS}`;
-      return rows.map(toRecord);
-    },
+            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING ${COLUMNS}`),
+
+    /**
+     * The owner is still working on the order: its lease lives `leaseSeconds` more. Only a live
+     * lease is renewed (a lapsed one may be being taken over). False: the lease is gone.
+     */
+    renewLease: async (id: string, owner: string, leaseSeconds: number) =>
+      1 === await db.$executeRaw`
+        UPDATE orders SET lease_until = now() + make_interval(secs => ${leaseSeconds}::float8)
+         WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid AND lease_until > now()`,
 
     /** Recovery could not finish the order now: try again after a backoff (capped), and give the lease back. False: not ours any more. */
     defer: async (id: string, owner: string, backoff: { baseSeconds: number; maxSeconds: number }) =>

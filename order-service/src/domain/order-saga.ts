@@ -19,8 +19,8 @@ export interface SagaPolicy {
   graceSeconds: number;
 }
 
-/** Where an actor can be held (by a test): each point comes just before what it names. */
-export type SagaPoint = 'reserve' | 'hold' | 'commit' | 'confirm' | 'release' | 'recover';
+/** Where an actor can be held (by a test): each point comes just before what it names ('renew': a lease renewal). */
+export type SagaPoint = 'reserve' | 'hold' | 'commit' | 'confirm' | 'release' | 'recover' | 'renew';
 export interface SagaHooks {
   at(point: SagaPoint, orderId: string, writer: Writer): Promise<void> | void;
   /** After a move that won: who moved the order, from where to where. */

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { inSpan, type Logger } from 'service-platform';
 import { Deadline } from '../clients/resilience/deadline';
 import type { OrderRecord, OrderRepository, Writer } from '../data/order-repository';
+import { type LeaseTerms, whileLeased } from './order-lease';
 import type { OrderSaga, SagaHooks } from './order-saga';
 import { isUnfinished } from './order-state';
 
-export interface RecoveryPolicy {
-  leaseSeconds: number;
-  batchSize: number;
+export interface RecoveryPolicy extends LeaseTerms {
+  /** The most orders one pass takes (one at a time) before it leaves the rest to the next pass. */
+  maxOrdersPerPass: number;
   /** Budget for the calls made about one order. */
   budgetMs: number;
   backoff: { baseSeconds: number; maxSeconds: number };
@@ -22,11 +23,13 @@ export interface RecoveryPolicy {
 /**
  * Finishes what a request left, through the saga's own steps from the stored state: an order still
  * `pending` or `committing` after its grace period (its request died or outlived it), or one whose
- * releases are owed. Each pass leases the orders that are due (database clock) under a token of its
- * own; the saga's writes count only while that lease is alive, so a worker whose lease ran out (or
- * a request that outlived its grace) loses every compare-and-set and changes nothing. An order that
- * cannot be finished now is due again after a backoff, so one bad order never starves the others;
- * `needs_attention` orders are never due.
+ * releases are owed. A pass takes the due orders one at a time (database clock), each under a lease
+ * of its own that names the pass as owner, is short, and is renewed while the worker works on that
+ * order (`whileLeased`): a stalled replica holds at most the one order it was working on, and only
+ * until its lease lapses. The saga's writes count only while the owner's lease is alive, so a
+ * worker past its lease loses every compare-and-set and changes nothing (what it sent stays owed on
+ * the order). An order that cannot be finished now is due again after a backoff, so one bad order
+ * never starves the others; `needs_attention` orders are never due. See docs/recovery.md.
  */
 export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger; hooks?: SagaHooks }) {
   const { orders, saga, policy, logger } = deps;
@@ -49,34 +52,31 @@ export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga;
     return done;
   }
 
-  /** Returns how many of the batch were finished; the others are due again after their backoff. */
-  async function recoverBatch(batch: OrderRecord[], owner: string): Promise<number> {
-    let finished = 0;
-    for (const order of batch) {
-      const writer = { kind: 'lease', owner } as const;
-      try {
-        if (await recover(order, writer)) finished++;
-      } catch (err) {
-        logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; it is due again after a backoff');
-        await orders.defer(order.id, owner, backoffFor(order)).catch(() => undefined);
-      }
+  /** One leased order, renewed while it runs; a failure leaves it due again after a backoff. */
+  async function recoverLeased(order: OrderRecord, owner: string): Promise<void> {
+    const writer = { kind: 'lease', owner } as const;
+    try {
+      await whileLeased({ orderId: order.id, owner }, { orders, terms: policy, logger, hooks: deps.hooks }, () => recover(order, writer));
+    } catch (err) {
+      logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; it is due again after a backoff');
+      await orders.defer(order.id, owner, backoffFor(order)).catch(() => undefined);
     }
-    return finished;
   }
 
   return {
     /**
-     * One pass: batch after batch while batches come full (a backlog after an outage drains in one
-     * pass; an order deferred in this pass is not due again within it).
+     * One pass: the due orders one at a time, until none is due, the pass has taken
+     * `maxOrdersPerPass`, or the service stops (an order deferred in this pass is not due again
+     * within it unless its backoff has passed). Returns how many orders it took.
      */
-    async runOnce(): Promise<number> {
+    async runOnce(signal?: AbortSignal): Promise<number> {
       const owner = randomUUID();
       let handled = 0;
-      for (let round = 0; round < 100; round++) {
-        const batch = await orders.leaseDue(owner, policy.leaseSeconds, policy.batchSize);
-        await recoverBatch(batch, owner);
-        handled += batch.length;
-        if (batch.length < policy.batchSize) break;
+      while (handled < policy.maxOrdersPerPass && !signal?.aborted) {
+        const order = await orders.leaseNext(owner, policy.leaseSeconds);
+        if (!order) break;
+        await recoverLeased(order, owner);
+        handled++;
       }
       return handled;
     },
