@@ -14,6 +14,20 @@ export default tseslint.config(
     },
   },
   {
+    // The domain owns its ports: it imports nothing of HTTP, the database or the other folders,
+    // `import type` included (Order's domain follows when its reshaping lands).
+    files: ['catalog-service/src/domain/**', 'account-service/src/domain/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/data/**', '**/data', '**/routes/**', '**/routes', '**/clients/**', '**/clients', '**/generated/**'], message: 'the domain declares ports (domain/ports.ts); data/, routes/ and clients/ implement or call them' },
+          { group: ['express', 'express-*', '@prisma/*', 'pg', 'pg-*', 'axios', 'opossum'], message: 'the domain knows nothing of HTTP or the database' },
+        ],
+        paths: [{ name: 'service-platform', importNames: ['Problem', 'CataloguedProblem', 'isProblem', 'retryAfter', 'ProblemOptions'], message: 'domain errors carry a code only (DomainError); the problem middleware picks the status' }],
+      }],
+    },
+  },
+  {
     // Tests read loosely typed JSON answers; the assertions are the type checks there.
     files: ['**/test/**/*.ts', 'test-support/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },

@@ -3,6 +3,7 @@
 import type { Hold as StoredHold, HoldService } from '../../account-service/src/domain/holds';
 import type { AccountClient, Hold } from '../../order-service/src/clients/account-client';
 import type { Dependency } from '../../order-service/src/clients/resilience/dependency';
+import { answerWith } from 'service-platform';
 import { answerOf, foundOrNull } from './answers';
 
 /** What Account's routes send (hold-routes.ts): the date as ISO text; the stored currency is one the document's enum lists. */
@@ -15,7 +16,7 @@ export function inProcessAccount(holds: HoldService, dependency: Dependency): Ac
   const at = (id: string) => `/holds/${id}`;
   return {
     dependency,
-    hold: (orderId, hold, deadline) => answerOf('account', at(orderId), deadline, async () => toDto((await holds.place(orderId, hold)).hold)),
+    hold: (orderId, hold, deadline) => answerOf('account', at(orderId), deadline, async () => toDto((await holds.place(orderId, hold).catch(answerWith({ unknown_account: 422 }))).hold)),
     capture: (orderId, deadline) => answerOf('account', `${at(orderId)}/capture`, deadline, async () => toDto(await holds.capture(orderId))),
     release: (orderId, deadline) => answerOf('account', `${at(orderId)}/release`, deadline, async () => {
       await holds.release(orderId);

@@ -1,7 +1,7 @@
 // What an in-process call answers, in the shapes the HTTP clients give the saga: a value, a
 // refusal carrying the same problem body the service would have sent, or DependencyUnavailable.
 import type { NextFunction, Request, Response } from 'express';
-import { BUDGET_HEADER, isProblem, passedOnHeaders, requestContext } from 'service-platform';
+import { BUDGET_HEADER, domainProblem, isProblem, passedOnHeaders, requestContext } from 'service-platform';
 import { accepted, type Answer, type RefusalProblem, refused } from '../../order-service/src/clients/answers';
 import type { Deadline } from '../../order-service/src/clients/resilience/deadline';
 import { MIN_USEFUL_BUDGET_MS } from '../../order-service/src/clients/resilience/dependency';
@@ -42,7 +42,8 @@ export async function answerOf<T>(dependency: 'catalog' | 'account', instance: s
   if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(dependency, 'budget_exhausted', 1, false);
   try {
     return accepted(await asCallee(deadline.remainingMs(), work));
-  } catch (err) {
+  } catch (thrown) {
+    const err = domainProblem(thrown) ?? thrown; // what the service's problem middleware would answer
     if (isProblem(err) && err.status >= 400 && err.status < 500) return refused(err.status, problemBody(err, instance));
     throw new DependencyUnavailable(dependency, 'failed', 1);
   }

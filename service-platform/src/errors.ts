@@ -1,4 +1,4 @@
-import { CURRENCIES } from './currencies';
+import type { FieldError } from './domain-error';
 import { type ProblemCode, PROBLEMS } from './problem-catalogue';
 
 /**
@@ -23,11 +23,6 @@ export class Problem extends Error {
 export const isProblem = (e: unknown): e is Problem =>
   typeof e === 'object' && e !== null && (e as { isProblem?: unknown }).isProblem === true;
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
 export interface ProblemOptions {
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
@@ -49,27 +44,6 @@ export class ValidationFailed extends CataloguedProblem {
     const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     super('validation_failed', detail, { extensions: { errors } });
   }
-}
-
-/** A ttlSeconds above what this service allows (the served document says the same; this guards callers past the edge). */
-export class TtlTooLong extends ValidationFailed {
-  constructor(max: number) {
-    super([{ field: 'body.ttlSeconds', message: `must be at most ${max}` }]);
-  }
-}
-
-/** A currency of the right shape that ISO 4217 does not know. */
-export class UnknownCurrency extends ValidationFailed {
-  constructor(currency: string) {
-    super([{ field: 'body.currency', message: `${currency} is not an ISO 4217 currency` }]);
-  }
-}
-
-const ISO_4217 = new Set(CURRENCIES);
-
-/** Throws UnknownCurrency for a code not in CURRENCIES (the list the documents' Currency enum holds). */
-export function checkCurrency(currency: string): void {
-  if (!ISO_4217.has(currency)) throw new UnknownCurrency(currency);
 }
 
 export class MalformedBody extends CataloguedProblem {

@@ -5,6 +5,7 @@ export * from './config';
 export * from './embedded-postgres';
 export * from './currencies';
 export * from './errors';
+export * from './domain-error';
 export * from './commitments';
 export * from './database-errors';
 export * from './transactions';

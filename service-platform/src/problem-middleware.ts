@@ -12,6 +12,8 @@ import {
   ValidationFailed,
 } from './errors';
 import { databaseProblem } from './database-errors';
+import { AnsweredAs, type DomainError, isDomainError } from './domain-error';
+import { PROBLEMS } from './problem-catalogue';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -73,9 +75,25 @@ function unsupportedMediaType(req: Request): UnsupportedMediaType {
     : 'The request has a body but no Content-Type: send it as JSON with Content-Type: application/json.');
 }
 
+/** A domain error as its row of the table says (a code no row has is a bug: 500). */
+function fromTable(err: DomainError, status?: number): Problem {
+  const row = (PROBLEMS as Record<string, { status: number; title: string }>)[err.code];
+  if (!row) return new InternalError();
+  return new Problem(status ?? row.status, err.code, row.title, err.detail, err.details);
+}
+
+/** A domain error (or one a route answered with its own status) as its problem; undefined for anything else. */
+export function domainProblem(err: unknown): Problem | undefined {
+  if (isDomainError(err)) return fromTable(err);
+  if (err instanceof AnsweredAs) return fromTable(err.error, err.status);
+  return undefined;
+}
+
 /** Turns any thrown value into a Problem: ours as they are, the validator's and body-parser's by status. */
 export function toProblem(err: unknown, req: Request, bodyLimit: string): Problem {
   if (isProblem(err)) return err;
+  const refusal = domainProblem(err);
+  if (refusal) return refusal;
   if (isValidatorError(err)) {
     const errors = (err.errors ?? []).map((e) => ({ field: fieldName(e.path), message: messageOf(req, e) }));
     switch (err.status) {

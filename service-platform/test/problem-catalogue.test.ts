@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BudgetExhausted, CataloguedProblem, DatabaseUnavailable, InternalError, PreconditionFailed, PreconditionRequired, ServiceUnavailable, TtlTooLong, UnknownCurrency, ValidationFailed } from '../src/errors';
+import { BudgetExhausted, CataloguedProblem, DatabaseUnavailable, InternalError, PreconditionFailed, PreconditionRequired, ServiceUnavailable } from '../src/errors';
+import { AnsweredAs, DomainError, InvalidFields, TtlTooLong, UnknownCurrency } from '../src/domain-error';
+import { domainProblem } from '../src/problem-middleware';
 import { type ProblemCode, PROBLEMS } from '../src/problem-catalogue';
 
 const documents = ['catalog', 'account', 'order'].map((name) => readFileSync(path.resolve(__dirname, `../../openapi/${name}.yaml`), 'utf8')).join('\n');
@@ -17,8 +19,6 @@ describe('the error catalogue', () => {
   });
 
   test.each<[ProblemCode, CataloguedProblem]>([
-    ['validation_failed', new TtlTooLong(600)],
-    ['validation_failed', new UnknownCurrency('XYZ')],
     ['precondition_failed', new PreconditionFailed('changed')],
     ['precondition_required', new PreconditionRequired('needs If-Match')],
     ['budget_exhausted', new BudgetExhausted()],
@@ -31,9 +31,18 @@ describe('the error catalogue', () => {
   });
 
   test('TtlTooLong and UnknownCurrency are validation failures naming their field, as the edge validator names them', () => {
-    expect(new TtlTooLong(600)).toBeInstanceOf(ValidationFailed);
-    expect(new TtlTooLong(600)).toMatchObject({ detail: 'body.ttlSeconds: must be at most 600', extensions: { errors: [{ field: 'body.ttlSeconds', message: 'must be at most 600' }] } });
-    expect(new UnknownCurrency('XYZ')).toMatchObject({ extensions: { errors: [{ field: 'body.currency', message: 'XYZ is not an ISO 4217 currency' }] } });
+    expect(new TtlTooLong(600)).toBeInstanceOf(InvalidFields);
+    expect(domainProblem(new TtlTooLong(600))).toMatchObject({ status: 400, code: 'validation_failed', title: PROBLEMS.validation_failed.title,
+      detail: 'body.ttlSeconds: must be at most 600', extensions: { errors: [{ field: 'body.ttlSeconds', message: 'must be at most 600' }] } });
+    expect(domainProblem(new UnknownCurrency('XYZ'))).toMatchObject({ status: 400, extensions: { errors: [{ field: 'body.currency', message: 'XYZ is not an ISO 4217 currency' }] } });
+  });
+
+  test('a domain error takes its status and title from the table, or the status its route chose; a code the table lacks is a 500', () => {
+    const refusal = new DomainError('precondition_failed', 'changed', { sku: 'A' });
+    expect(domainProblem(refusal)).toMatchObject({ status: 412, code: 'precondition_failed', title: PROBLEMS.precondition_failed.title, detail: 'changed', extensions: { sku: 'A' } });
+    expect(domainProblem(new AnsweredAs(refusal, 409))).toMatchObject({ status: 409, code: 'precondition_failed' });
+    expect(domainProblem(new DomainError('no_such_code', 'x'))).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(domainProblem(new Error('plain'))).toBeUndefined();
   });
 
   test('a 503 carries Retry-After', () => {

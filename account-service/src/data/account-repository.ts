@@ -1,21 +1,6 @@
 import { decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
+import type { AccountInput, AccountRecord, AccountStore, PutOutcome } from '../domain/ports';
 import type { AccountDb } from './account-db';
-
-export interface AccountInput {
-  id: string;
-  name: string;
-  currency: string;
-  creditLimitCents: number;
-}
-
-/** An account as stored: `heldCents` and `usedCents` are moved only by holds. */
-export interface AccountRecord extends AccountInput {
-  heldCents: number;
-  usedCents: number;
-}
-
-/** What a put comes to: saved, or refused with the row as it stands under its lock (the caller says why). */
-export type PutOutcome = { ok: true; account: AccountRecord; created: boolean } | { ok: false; current: AccountRecord };
 
 const select = { id: true, name: true, currency: true, creditLimitCents: true, heldCents: true, usedCents: true } as const;
 
@@ -57,7 +42,7 @@ export function accountRepository(db: AccountDb) {
     },
 
     count: (): Promise<number> => db.account.count(),
-  };
+  } satisfies AccountStore & Record<string, unknown>;
 }
 
 export type AccountRepository = ReturnType<typeof accountRepository>;

@@ -1,31 +1,7 @@
 import { callJsonFunction, type ClaimOutcome, commitmentKit, inOneStatement, replayOf } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
+import type { AccountRecord, HoldRecord, HoldRefusal, HoldRequest, HoldStatus, HoldStore } from '../domain/ports';
 import type { AccountDb } from './account-db';
-import type { AccountRecord } from './account-repository';
-
-export type HoldStatus = 'held' | 'captured' | 'released' | 'expired';
-
-export interface HoldRequest {
-  accountId: string;
-  amountCents: number;
-  currency: string;
-}
-
-/** A stored hold; `requestHash` null marks a tombstone: an id released before it was held. */
-export interface HoldRecord {
-  id: string;
-  accountId: string | null;
-  amountCents: number | null;
-  currency: string | null;
-  status: HoldStatus;
-  requestHash: string | null;
-  expiresAt: Date;
-}
-
-/** Why the account would not take the hold, read from the account as it stands (null: no such account). */
-export interface HoldRefusal {
-  account: AccountRecord | null;
-}
 
 type Tx = Prisma.TransactionClient;
 
@@ -91,7 +67,7 @@ export function holdRepository(db: AccountDb) {
     release: (id: string) => kit.release(id) as Promise<HoldStatus | null>,
 
     expireDue: (batchSize?: number): Promise<number> => kit.expireDue(batchSize),
-  };
+  } satisfies HoldStore & Record<string, unknown>;
 }
 
 export type HoldRepository = ReturnType<typeof holdRepository>;

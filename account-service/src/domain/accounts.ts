@@ -1,6 +1,6 @@
-import { checkCurrency, type Page } from 'service-platform';
-import type { AccountInput, AccountRecord, AccountRepository } from '../data/account-repository';
+import { checkCurrency, type DomainError, type Page } from 'service-platform';
 import { CreditLimitBelowCommitments, CurrencyInUse, UnknownAccount } from './account-errors';
+import type { AccountInput, AccountRecord, AccountStore } from './ports';
 
 export interface Account extends AccountRecord {
   availableCreditCents: number;
@@ -13,7 +13,7 @@ export const withAvailable = (a: AccountRecord): Account => ({
 });
 
 /** Why a replacement was refused, read from the row as it stands. */
-function refusePut(wanted: AccountInput, current: AccountRecord): Error {
+function refusePut(wanted: AccountInput, current: AccountRecord): DomainError {
   const committed = current.heldCents + current.usedCents;
   if (wanted.currency !== current.currency && committed > 0) {
     return new CurrencyInUse(current.currency, current.heldCents, current.usedCents);
@@ -21,7 +21,7 @@ function refusePut(wanted: AccountInput, current: AccountRecord): Error {
   return new CreditLimitBelowCommitments(wanted.creditLimitCents, current.heldCents, current.usedCents);
 }
 
-export function accountService(repo: AccountRepository) {
+export function accountService(repo: AccountStore) {
   return {
     async get(id: string): Promise<Account> {
       const account = await repo.find(id);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Problem, TtlTooLong } from 'service-platform';
-import type { HoldRecord, HoldRefusal, HoldRepository, HoldRequest, HoldStatus } from '../data/hold-repository';
+import { type DomainError, TtlTooLong } from 'service-platform';
 import {
   CurrencyMismatch,
   HoldCaptured,
@@ -12,6 +11,7 @@ import {
   UnknownHold,
 } from './account-errors';
 import { withAvailable } from './accounts';
+import type { HoldRecord, HoldRefusal, HoldRequest, HoldStatus, HoldStore } from './ports';
 
 export interface HoldInput extends HoldRequest {
   ttlSeconds?: number;
@@ -35,8 +35,8 @@ const hashRequest = (input: HoldInput) =>
     .digest('hex');
 
 /** Why the account would not take the hold, from the account as it stood under the claim. */
-function refusal(input: HoldInput, { account }: HoldRefusal): Problem {
-  if (!account) return new UnknownAccount(input.accountId, 422);
+function refusal(input: HoldInput, { account }: HoldRefusal): DomainError {
+  if (!account) return new UnknownAccount(input.accountId);
   if (account.currency !== input.currency) return new CurrencyMismatch(account.currency, input.currency);
   return new InsufficientCredit(input.amountCents, withAvailable(account).availableCreditCents);
 }
@@ -51,7 +51,7 @@ const toHold = (r: HoldRecord): Hold => ({
   expiresAt: r.expiresAt,
 });
 
-export function holdService(repo: HoldRepository, ttl: TtlPolicy) {
+export function holdService(repo: HoldStore, ttl: TtlPolicy) {
   return {
     /** Holds the amount against the account's credit. `created` is false for an idempotent replay. */
     async place(id: string, input: HoldInput): Promise<{ hold: Hold; created: boolean }> {

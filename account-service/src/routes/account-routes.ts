@@ -28,7 +28,7 @@ export function accountRoutes(accounts: AccountService): Router {
   });
   router.get('/accounts/:accountId', async (req, res) => {
     // A customer sees their own account only; another's is as unknown as one that does not exist.
-    if (!mayActFor(principalOf(res), req.params.accountId)) throw new UnknownAccount(req.params.accountId, 404);
+    if (!mayActFor(principalOf(res), req.params.accountId)) throw new UnknownAccount(req.params.accountId);
     res.json(toDto(await accounts.get(req.params.accountId)));
   });
   router.put('/accounts/:accountId', async (req, res) => {

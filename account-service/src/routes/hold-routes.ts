@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { answerWith } from 'service-platform';
 import type { Hold, HoldService } from '../domain/holds';
 
 const toDto = (h: Hold) => ({
@@ -17,7 +18,8 @@ export function holdRoutes(holds: HoldService): Router {
     res.json(toDto(await holds.get(req.params.holdId)));
   });
   router.put('/holds/:holdId', async (req, res) => {
-    const { hold, created } = await holds.place(req.params.holdId, req.body);
+    // An unknown account named in the body is the body's fault: 422, where GET /accounts/{id} answers 404.
+    const { hold, created } = await holds.place(req.params.holdId, req.body).catch(answerWith({ unknown_account: 422 }));
     res.status(created ? 201 : 200).json(toDto(hold));
   });
   router.post('/holds/:holdId/capture', async (req, res) => {

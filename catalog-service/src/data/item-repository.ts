@@ -1,21 +1,6 @@
 import { decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
+import type { Item, ItemInput, ItemStore, PutOutcome } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
-
-export interface Item {
-  sku: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-}
-
-/** What a put writes: everything but the stock, which only changes when given. */
-export interface ItemInput extends Omit<Item, 'stock'> {
-  stock?: number;
-}
-
-/** The outcome of a put: written (created or replaced), or refused with the reason decided from the locked row. */
-export type PutOutcome<Refusal> = { ok: true; item: Item; created: boolean } | { ok: false; refusal: Refusal };
 
 const select = { sku: true, name: true, priceCents: true, currency: true, stock: true } as const;
 const RETURNING = 'RETURNING sku, name, price_cents AS "priceCents", currency, stock';
@@ -72,7 +57,7 @@ export function itemRepository(db: CatalogDb) {
     },
 
     count: (): Promise<number> => db.item.count(),
-  };
+  } satisfies ItemStore & Record<string, unknown>;
 }
 
 export type ItemRepository = ReturnType<typeof itemRepository>;

@@ -1,49 +1,7 @@
 import { callJsonFunction, type ClaimOutcome, commitmentKit, inOneStatement, replayOf } from 'service-platform';
 import type { Prisma } from '../generated/prisma/client';
+import type { LockedItem, Priced, ReservationRecord, ReservationStatus, ReservationStore, Shortage } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
-
-export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
-
-export interface ReservationLine {
-  sku: string;
-  quantity: number;
-  unitPriceCents: number;
-}
-
-export interface Reservation {
-  id: string;
-  status: ReservationStatus;
-  lines: ReservationLine[];
-  totalCents: number;
-  currency: string;
-  expiresAt: Date;
-}
-
-/** A stored reservation row; `requestHash` null marks an id that was released before it was made. */
-export interface ReservationRecord extends Omit<Reservation, 'totalCents' | 'currency'> {
-  requestHash: string | null;
-  totalCents: number | null;
-  currency: string | null;
-}
-
-/** A line of a lapsed reservation that the stock can no longer cover. */
-export interface Shortage {
-  sku: string;
-  requested: number;
-  available: number;
-}
-
-export interface LockedItem {
-  sku: string;
-  stock: number;
-  priceCents: number;
-  currency: string;
-}
-
-/** The lines priced from the locked items, or why the items refuse them (a value, never thrown). */
-export type Priced<Refusal> =
-  | { ok: true; lines: ReservationLine[]; totalCents: number; currency: string }
-  | { ok: false; refusal: Refusal };
 
 type Tx = Prisma.TransactionClient;
 
@@ -118,7 +76,7 @@ export function reservationRepository(db: CatalogDb) {
     release: (id: string) => kit.release(id) as Promise<ReservationStatus | null>,
 
     expireDue: (batchSize?: number): Promise<number> => kit.expireDue(batchSize),
-  };
+  } satisfies ReservationStore & Record<string, unknown>;
 }
 
 export type ReservationRepository = ReturnType<typeof reservationRepository>;

@@ -1,24 +1,6 @@
 import { inTransaction, rollbackWith } from 'service-platform';
+import type { AdjustmentOutcome, StockAdjustment, StockAdjustmentInput, StockAdjustmentStore } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
-
-export interface StockAdjustmentInput {
-  adjustmentId: string;
-  sku: string;
-  delta: number;
-  reason: string;
-}
-
-export interface StockAdjustment extends StockAdjustmentInput {
-  stockAfter: number;
-  createdAt: Date;
-}
-
-/** Why an adjustment did not apply: the item is missing, or the stock would leave 0..2^31-1. */
-export type AdjustmentRefusal = { kind: 'unknown_item' } | { kind: 'out_of_range'; available: number };
-
-export type AdjustmentOutcome =
-  | { kind: 'created' | 'existing'; adjustment: StockAdjustment }
-  | { kind: 'refused'; refusal: AdjustmentRefusal };
 
 const STOCK_MAX = 2_147_483_647;
 
@@ -71,7 +53,7 @@ export function stockAdjustmentRepository(db: CatalogDb) {
       const raced = await read(db, input.adjustmentId);
       return raced ? { kind: 'existing', adjustment: raced } : { kind: 'refused', refusal: { kind: 'unknown_item' } };
     },
-  };
+  } satisfies StockAdjustmentStore & Record<string, unknown>;
 }
 
 export type StockAdjustmentRepository = ReturnType<typeof stockAdjustmentRepository>;

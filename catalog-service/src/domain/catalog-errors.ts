@@ -1,82 +1,91 @@
-import { CataloguedProblem } from 'service-platform';
-import type { Shortage } from '../data/reservation-repository';
+import { DomainError } from 'service-platform';
+import type { Shortage } from './ports';
 
-export type { Shortage };
+/** The Catalog's own refusals: a code and its details; the status and title are rows of Catalog's problem table. */
 
-/** The Catalog's own answers; their statuses and titles are rows of the platform's PROBLEMS. */
-
-export class UnknownItem extends CataloguedProblem {
-  /** 404 when the item is what was asked for; 422 when a reservation names it. */
-  constructor(skus: string[], status: 404 | 422 = 404) {
-    super('unknown_item', `No item with sku ${skus.join(', ')}.`, { status, extensions: { skus } });
+export class UnknownItem extends DomainError {
+  constructor(skus: string[]) {
+    super('unknown_item', `No item with sku ${skus.join(', ')}.`, { skus });
   }
 }
 
-
-export class OutOfStock extends CataloguedProblem {
+export class OutOfStock extends DomainError {
   constructor(shortages: Shortage[]) {
-    const detail = shortages.map((s) => `${s.sku}: ${s.requested} requested, ${s.available} available`).join('; ');
-    super('out_of_stock', detail, { extensions: { shortages } });
+    super('out_of_stock', shortages.map((s) => `${s.sku}: ${s.requested} requested, ${s.available} available`).join('; '), { shortages });
   }
 }
 
-export class NegativeStock extends CataloguedProblem {
+export class NegativeStock extends DomainError {
   constructor(sku: string, delta: number, available: number) {
-    super('negative_stock', `${sku}: ${available} available, an adjustment of ${delta} would go below zero.`, { extensions: { sku, delta, available } });
+    super('negative_stock', `${sku}: ${available} available, an adjustment of ${delta} would go below zero.`, { sku, delta, available });
   }
 }
 
-export class StockTooLarge extends CataloguedProblem {
+export class StockTooLarge extends DomainError {
   constructor(sku: string, delta: number, available: number) {
-    super('stock_too_large', `${sku}: ${available} in stock, an adjustment of ${delta} would pass 2147483647.`, { extensions: { sku, delta, available } });
+    super('stock_too_large', `${sku}: ${available} in stock, an adjustment of ${delta} would pass 2147483647.`, { sku, delta, available });
   }
 }
 
-export class AdjustmentMismatch extends CataloguedProblem {
+export class AdjustmentMismatch extends DomainError {
   constructor(adjustmentId: string) {
     super('adjustment_mismatch', `Adjustment ${adjustmentId} was made with another sku, delta or reason; a retry must send the same body.`);
   }
 }
 
-export class MixedCurrencies extends CataloguedProblem {
+export class MixedCurrencies extends DomainError {
   constructor(currencies: string[]) {
-    super('mixed_currencies', `One reservation holds one currency; these lines are in ${currencies.join(', ')}.`, { extensions: { currencies } });
+    super('mixed_currencies', `One reservation holds one currency; these lines are in ${currencies.join(', ')}.`, { currencies });
   }
 }
 
-export class TotalTooLarge extends CataloguedProblem {
+export class TotalTooLarge extends DomainError {
   constructor() {
     super('total_too_large', 'A reservation totals at most 2147483647 minor units.');
   }
 }
 
-export class UnknownReservation extends CataloguedProblem {
+export class UnknownReservation extends DomainError {
   constructor(id: string) {
     super('unknown_reservation', `No reservation ${id}.`);
   }
 }
 
-export class ReservationMismatch extends CataloguedProblem {
+export class ReservationMismatch extends DomainError {
   constructor(id: string) {
     super('reservation_mismatch', `Reservation ${id} exists with other lines; a retry must send the same body.`);
   }
 }
 
-export class ReservationReleased extends CataloguedProblem {
+export class ReservationReleased extends DomainError {
   constructor(id: string) {
     super('reservation_released', `Reservation ${id} was released before it was made; use a new id.`);
   }
 }
 
-export class ReservationExpired extends CataloguedProblem {
+export class ReservationExpired extends DomainError {
   constructor(id: string, status: string) {
     // Not `status`: that member of a problem is the HTTP status code (RFC 9457) and must stay a number.
-    super('reservation_expired', `Reservation ${id} is ${status}; it can no longer be confirmed.`, { extensions: { reservationStatus: status } });
+    super('reservation_expired', `Reservation ${id} is ${status}; it can no longer be confirmed.`, { reservationStatus: status });
   }
 }
 
-export class ReservationConfirmed extends CataloguedProblem {
+export class ReservationConfirmed extends DomainError {
   constructor(id: string) {
     super('reservation_confirmed', `Reservation ${id} is confirmed; its stock is gone for good.`);
+  }
+}
+
+/** If-Match named a version that is no longer current (or no item): nothing was changed. */
+export class ItemChanged extends DomainError {
+  constructor(detail: string) {
+    super('precondition_failed', detail);
+  }
+}
+
+/** A stock change that could lose a concurrent update was sent without If-Match. */
+export class VersionRequired extends DomainError {
+  constructor(detail: string) {
+    super('precondition_required', detail);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { checkCurrency, type Page, type Problem, PreconditionFailed, PreconditionRequired } from 'service-platform';
-import type { Item, ItemInput, ItemRepository } from '../data/item-repository';
-import { UnknownItem } from './catalog-errors';
+import { checkCurrency, type DomainError, type Page } from 'service-platform';
+import { ItemChanged, UnknownItem, VersionRequired } from './catalog-errors';
+import type { Item, ItemInput, ItemStore } from './ports';
 
 /** What a put may require of the item as it stands: any version, or one of these. */
 export type Expected = { any: true } | { versions: string[] };
@@ -13,22 +13,22 @@ export function versionOf(item: Item): string {
 
 /** Whether a put may go ahead on `current`, decided under its row lock. */
 function refusePut(input: ItemInput, expected: Expected | undefined) {
-  return (current: Item | null): Problem | undefined => {
+  return (current: Item | null): DomainError | undefined => {
     if (expected) {
-      if (!current) return new PreconditionFailed(`No item ${input.sku} exists to match If-Match; create it without If-Match.`);
+      if (!current) return new ItemChanged(`No item ${input.sku} exists to match If-Match; create it without If-Match.`);
       if ('versions' in expected && !expected.versions.includes(versionOf(current))) {
-        return new PreconditionFailed(`Item ${input.sku} changed since that version was read (its stock moves with every reservation); read it again.`);
+        return new ItemChanged(`Item ${input.sku} changed since that version was read (its stock moves with every reservation); read it again.`);
       }
       return undefined;
     }
     if (current && input.stock !== undefined && input.stock !== current.stock) {
-      return new PreconditionRequired(`Changing the stock of ${input.sku} needs If-Match with the ETag of a GET (or POST a stock adjustment); a put without stock leaves it as it is.`);
+      return new VersionRequired(`Changing the stock of ${input.sku} needs If-Match with the ETag of a GET (or POST a stock adjustment); a put without stock leaves it as it is.`);
     }
     return undefined;
   };
 }
 
-export function itemService(repo: ItemRepository) {
+export function itemService(repo: ItemStore) {
   return {
     async get(sku: string): Promise<Item> {
       const item = await repo.find(sku);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ClaimOutcome, type Problem, TtlTooLong } from 'service-platform';
-import type { LockedItem, Priced, Reservation, ReservationRecord, ReservationRepository } from '../data/reservation-repository';
+import { type ClaimOutcome, type DomainError, TtlTooLong } from 'service-platform';
 import {
   MixedCurrencies,
   OutOfStock,
@@ -12,6 +11,7 @@ import {
   UnknownItem,
   UnknownReservation,
 } from './catalog-errors';
+import type { LockedItem, Priced, Reservation, ReservationRecord, ReservationStore } from './ports';
 
 export interface LineRequest {
   sku: string;
@@ -43,10 +43,10 @@ const hashRequest = (lines: LineRequest[], ttlSeconds: number | undefined) =>
 
 /** Decides under the item row locks whether the items take these lines: priced, or the refusal. */
 function priceLines(lines: LineRequest[]) {
-  return (locked: LockedItem[]): Priced<Problem> => {
+  return (locked: LockedItem[]): Priced<DomainError> => {
     const bySku = new Map(locked.map((i) => [i.sku, i]));
     const unknown = lines.filter((l) => !bySku.has(l.sku)).map((l) => l.sku);
-    if (unknown.length > 0) return { ok: false, refusal: new UnknownItem(unknown, 422) };
+    if (unknown.length > 0) return { ok: false, refusal: new UnknownItem(unknown) };
     const currencies = [...new Set(locked.map((i) => i.currency))];
     if (currencies.length > 1) return { ok: false, refusal: new MixedCurrencies(currencies) };
     const shortages = lines
@@ -65,7 +65,7 @@ function toReservation(record: ReservationRecord): Reservation {
 }
 
 /** A claim's outcome as the API answers it: the reservation, or the refusal thrown. */
-function answer(id: string, outcome: ClaimOutcome<ReservationRecord, Problem>): { reservation: Reservation; created: boolean } {
+function answer(id: string, outcome: ClaimOutcome<ReservationRecord, DomainError>): { reservation: Reservation; created: boolean } {
   switch (outcome.kind) {
     case 'created': return { reservation: toReservation(outcome.record), created: true };
     case 'replayed': return { reservation: toReservation(outcome.record), created: false };
@@ -75,7 +75,7 @@ function answer(id: string, outcome: ClaimOutcome<ReservationRecord, Problem>): 
   }
 }
 
-export function reservationService(repo: ReservationRepository, ttl: TtlPolicy) {
+export function reservationService(repo: ReservationStore, ttl: TtlPolicy) {
   return {
     /** Holds stock for every line or none. `created` is false for an idempotent replay. */
     async reserve(id: string, request: ReservationRequest): Promise<{ reservation: Reservation; created: boolean }> {

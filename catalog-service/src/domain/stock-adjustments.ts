@@ -1,10 +1,10 @@
-import { ValidationFailed } from 'service-platform';
-import type { StockAdjustment, StockAdjustmentInput, StockAdjustmentRepository } from '../data/stock-adjustment-repository';
+import { InvalidFields } from 'service-platform';
 import { AdjustmentMismatch, NegativeStock, StockTooLarge, UnknownItem } from './catalog-errors';
+import type { StockAdjustment, StockAdjustmentInput, StockAdjustmentStore } from './ports';
 
 const sameRequest = (a: StockAdjustmentInput, b: StockAdjustmentInput) => a.sku === b.sku && a.delta === b.delta && a.reason === b.reason;
 
-export function stockAdjustmentService(repo: StockAdjustmentRepository) {
+export function stockAdjustmentService(repo: StockAdjustmentStore) {
   return {
     /**
      * Moves an item's stock by `delta`, once per `adjustmentId`: a retry with the same body answers
@@ -12,7 +12,7 @@ export function stockAdjustmentService(repo: StockAdjustmentRepository) {
      * below zero, whatever the reservations do meanwhile.
      */
     async adjust(input: StockAdjustmentInput): Promise<{ adjustment: StockAdjustment; created: boolean }> {
-      if (input.delta === 0) throw new ValidationFailed([{ field: 'body.delta', message: 'must not be 0' }]);
+      if (input.delta === 0) throw new InvalidFields([{ field: 'body.delta', message: 'must not be 0' }]);
       const outcome = await repo.adjust(input);
       if (outcome.kind === 'refused') {
         if (outcome.refusal.kind === 'unknown_item') throw new UnknownItem([input.sku]);

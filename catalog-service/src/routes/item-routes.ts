@@ -1,8 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { DEFAULT_PAGE_SIZE } from 'service-platform';
-import type { Item } from '../data/item-repository';
-import type { StockAdjustment } from '../data/stock-adjustment-repository';
 import { type Expected, type ItemService, versionOf } from '../domain/items';
+import type { Item, StockAdjustment } from '../domain/ports';
 import type { StockAdjustmentService } from '../domain/stock-adjustments';
 
 interface ListQuery {

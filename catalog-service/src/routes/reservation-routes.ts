@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import type { Reservation } from '../data/reservation-repository';
+import { answerWith } from 'service-platform';
+import type { Reservation } from '../domain/ports';
 import type { ReservationService } from '../domain/reservations';
 
 const toDto = (r: Reservation) => ({
@@ -18,7 +19,8 @@ export function reservationRoutes(reservations: ReservationService): Router {
     res.json(toDto(await reservations.get(req.params.reservationId)));
   });
   router.put('/reservations/:reservationId', async (req, res) => {
-    const { reservation, created } = await reservations.reserve(req.params.reservationId, req.body);
+    // An unknown sku named in the body is the body's fault: 422, where GET /items/{sku} answers 404.
+    const { reservation, created } = await reservations.reserve(req.params.reservationId, req.body).catch(answerWith({ unknown_item: 422 }));
     res.status(created ? 201 : 200).json(toDto(reservation));
   });
   router.post('/reservations/:reservationId/confirm', async (req, res) => {

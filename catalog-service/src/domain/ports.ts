@@ -1,0 +1,108 @@
+import type { ClaimOutcome, Page } from 'service-platform';
+
+// What Catalog's use cases need of a store, in their own words: `data/` implements these, `app.ts`
+// wires them. Plain values in, plain values out; refusals are values, never thrown.
+
+export interface Item {
+  sku: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+}
+
+/** What a put writes: everything but the stock, which only changes when given. */
+export interface ItemInput extends Omit<Item, 'stock'> {
+  stock?: number;
+}
+
+/** The outcome of a put: written (created or replaced), or refused with the reason decided from the locked row. */
+export type PutOutcome<Refusal> = { ok: true; item: Item; created: boolean } | { ok: false; refusal: Refusal };
+
+export interface ItemStore {
+  find(sku: string): Promise<Item | null>;
+  list(limit: number, cursor?: string): Promise<Page<Item>>;
+  /**
+   * Creates or replaces an item all or nothing: the row is locked first, `refuse` decides from it and
+   * nothing is written when it refuses. A stock left out keeps the stock as it is (a new item starts at 0).
+   */
+  put<Refusal>(item: ItemInput, refuse: (current: Item | null) => Refusal | undefined): Promise<PutOutcome<Refusal>>;
+}
+
+export interface StockAdjustmentInput {
+  adjustmentId: string;
+  sku: string;
+  delta: number;
+  reason: string;
+}
+
+export interface StockAdjustment extends StockAdjustmentInput {
+  stockAfter: number;
+  createdAt: Date;
+}
+
+/** Why an adjustment did not apply: the item is missing, or the stock would leave 0..2^31-1. */
+export type AdjustmentRefusal = { kind: 'unknown_item' } | { kind: 'out_of_range'; available: number };
+
+export type AdjustmentOutcome =
+  | { kind: 'created' | 'existing'; adjustment: StockAdjustment }
+  | { kind: 'refused'; refusal: AdjustmentRefusal };
+
+export interface StockAdjustmentStore {
+  /** Applies the adjustment once; an id seen before (or claimed meanwhile) answers what was recorded for it. */
+  adjust(input: StockAdjustmentInput): Promise<AdjustmentOutcome>;
+}
+
+export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
+
+export interface ReservationLine {
+  sku: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export interface Reservation {
+  id: string;
+  status: ReservationStatus;
+  lines: ReservationLine[];
+  totalCents: number;
+  currency: string;
+  expiresAt: Date;
+}
+
+/** A stored reservation; `requestHash` null marks an id that was released before it was made. */
+export interface ReservationRecord extends Omit<Reservation, 'totalCents' | 'currency'> {
+  requestHash: string | null;
+  totalCents: number | null;
+  currency: string | null;
+}
+
+/** A line of a lapsed reservation that the stock can no longer cover. */
+export interface Shortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export interface LockedItem {
+  sku: string;
+  stock: number;
+  priceCents: number;
+  currency: string;
+}
+
+/** The lines priced from the locked items, or why the items refuse them (a value, never thrown). */
+export type Priced<Refusal> =
+  | { ok: true; lines: ReservationLine[]; totalCents: number; currency: string }
+  | { ok: false; refusal: Refusal };
+
+export interface ReservationStore {
+  find(id: string): Promise<ReservationRecord | null>;
+  /** Claims the id and takes the stock of every line, or none; skus distinct and sorted. */
+  create<Refusal>(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[],
+    price: (locked: LockedItem[]) => Priced<Refusal>): Promise<ClaimOutcome<ReservationRecord, Refusal>>;
+  /** Whether this call confirmed it, the reservation as it now stands (null: unknown), the shortages of a lapsed one. */
+  confirm(id: string): Promise<{ confirmed: boolean; record: ReservationRecord | null; shortages?: Shortage[] }>;
+  /** The status the reservation had before the release, or null for an id never reserved. */
+  release(id: string): Promise<ReservationStatus | null>;
+}
