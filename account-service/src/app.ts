@@ -9,6 +9,7 @@ import { accountService } from './domain/accounts';
 import { holdService } from './domain/holds';
 import { accountRoutes } from './routes/account-routes';
 import { holdRoutes } from './routes/hold-routes';
+import { ACCOUNT_PROBLEMS } from './routes/problems';
 import { SERVICE_DIR } from './service-dir';
 
 export const OPENAPI_FILE = path.join(SERVICE_DIR, '../openapi/account.yaml');
@@ -31,6 +32,7 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
     logger: deps.logger,
     openapi: withMaximum(loadOpenApiDocument(OPENAPI_FILE), 'HoldInput', 'ttlSeconds', config.HOLD_MAX_TTL_SECONDS),
     routes,
+    problems: ACCOUNT_PROBLEMS,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
     publicUrl: config.PUBLIC_URL,

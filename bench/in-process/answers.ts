@@ -6,6 +6,10 @@ import { accepted, type Answer, type RefusalProblem, refused } from '../../order
 import type { Deadline } from '../../order-service/src/clients/resilience/deadline';
 import { MIN_USEFUL_BUDGET_MS } from '../../order-service/src/clients/resilience/dependency';
 import { DependencyUnavailable } from '../../order-service/src/clients/resilience/dependency-unavailable';
+import { ACCOUNT_PROBLEMS } from '../../account-service/src/routes/problems';
+import { CATALOG_PROBLEMS } from '../../catalog-service/src/routes/problems';
+
+const PROBLEM_TABLES = { catalog: CATALOG_PROBLEMS, account: ACCOUNT_PROBLEMS };
 
 /** The body sendProblem (service-platform) writes for a refusal: extensions first, then the standard members. */
 function problemBody(err: { status: number; code: string; title: string; detail?: string; extensions: Record<string, unknown> }, instance: string): RefusalProblem {
@@ -43,7 +47,7 @@ export async function answerOf<T>(dependency: 'catalog' | 'account', instance: s
   try {
     return accepted(await asCallee(deadline.remainingMs(), work));
   } catch (thrown) {
-    const err = domainProblem(thrown) ?? thrown; // what the service's problem middleware would answer
+    const err = domainProblem(thrown, PROBLEM_TABLES[dependency]) ?? thrown; // what the service's problem middleware would answer
     if (isProblem(err) && err.status >= 400 && err.status < 500) return refused(err.status, problemBody(err, instance));
     throw new DependencyUnavailable(dependency, 'failed', 1);
   }

@@ -10,6 +10,7 @@ import { itemService } from './domain/items';
 import { reservationService } from './domain/reservations';
 import { stockAdjustmentService } from './domain/stock-adjustments';
 import { itemRoutes } from './routes/item-routes';
+import { CATALOG_PROBLEMS } from './routes/problems';
 import { reservationRoutes } from './routes/reservation-routes';
 import { SERVICE_DIR } from './service-dir';
 
@@ -32,6 +33,7 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
     logger: deps.logger,
     openapi: withMaximum(loadOpenApiDocument(OPENAPI_FILE), 'ReservationInput', 'ttlSeconds', config.RESERVATION_MAX_TTL_SECONDS),
     routes,
+    problems: CATALOG_PROBLEMS,
     readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
     bodyLimit: config.BODY_LIMIT,
     publicUrl: config.PUBLIC_URL,

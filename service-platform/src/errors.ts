@@ -1,5 +1,5 @@
 import type { FieldError } from './domain-error';
-import { type ProblemCode, PROBLEMS } from './problem-catalogue';
+import { PLATFORM_PROBLEMS, type ProblemCode } from './problem-catalogue';
 
 /**
  * The base of every error a service answers with: an RFC 9457 problem with a stable `code`.
@@ -26,14 +26,12 @@ export const isProblem = (e: unknown): e is Problem =>
 export interface ProblemOptions {
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
-  /** Only where one code has two statuses (unknown_item: 404 when asked for, 422 when named in a body). */
-  status?: number;
 }
 
-/** A problem whose status and title come from the catalogue (problem-catalogue.ts). */
+/** One of the platform's own problems: its status and title come from PLATFORM_PROBLEMS (problem-catalogue.ts). */
 export class CataloguedProblem extends Problem {
   constructor(code: ProblemCode, detail?: string, opts: ProblemOptions = {}) {
-    super(opts.status ?? PROBLEMS[code].status, code, PROBLEMS[code].title, detail, opts.extensions, opts.headers);
+    super(PLATFORM_PROBLEMS[code].status, code, PLATFORM_PROBLEMS[code].title, detail, opts.extensions, opts.headers);
   }
 }
 

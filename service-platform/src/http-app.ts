@@ -6,6 +6,7 @@ import { createHealth, type Health, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics';
 import type { OpenApiDocument } from './openapi-document';
+import type { ProblemTable } from './problem-catalogue';
 import { assertRoutesMatchDocument } from './documented-routes';
 import { refuseNamelessQueryParameters } from './nameless-query';
 import { problemHandler, routeNotFound } from './problem-middleware';
@@ -33,6 +34,8 @@ export interface HttpAppOptions {
   logger: Logger;
   openapi: OpenApiDocument;
   routes: Router;
+  /** The service's own problem codes (code → status, title); the platform's are added to them. */
+  problems?: ProblemTable;
   readiness: ReadinessCheck[];
   bodyLimit: string;
   /** Validate our own responses against the document (tests turn it on: drift becomes a 500). */
@@ -100,6 +103,6 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   }));
   app.use(opts.routes);
   app.use(routeNotFound);
-  app.use(problemHandler(opts.logger, opts.bodyLimit));
+  app.use(problemHandler(opts.logger, opts.bodyLimit, opts.problems));
   return { app, health, metrics };
 }

@@ -13,7 +13,7 @@ import {
 } from './errors';
 import { databaseProblem } from './database-errors';
 import { AnsweredAs, type DomainError, isDomainError } from './domain-error';
-import { PROBLEMS } from './problem-catalogue';
+import { PLATFORM_PROBLEMS, type ProblemTable } from './problem-catalogue';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -75,24 +75,28 @@ function unsupportedMediaType(req: Request): UnsupportedMediaType {
     : 'The request has a body but no Content-Type: send it as JSON with Content-Type: application/json.');
 }
 
-/** A domain error as its row of the table says (a code no row has is a bug: 500). */
-function fromTable(err: DomainError, status?: number): Problem {
-  const row = (PROBLEMS as Record<string, { status: number; title: string }>)[err.code];
+/** A domain error as its row says, in the service's table or the platform's (a code in neither is a bug: 500). */
+function fromTable(problems: ProblemTable, err: DomainError, status?: number): Problem {
+  const row = Object.hasOwn(problems, err.code) ? problems[err.code]
+    : Object.hasOwn(PLATFORM_PROBLEMS, err.code) ? (PLATFORM_PROBLEMS as ProblemTable)[err.code] : undefined;
   if (!row) return new InternalError();
   return new Problem(status ?? row.status, err.code, row.title, err.detail, err.details);
 }
 
-/** A domain error (or one a route answered with its own status) as its problem; undefined for anything else. */
-export function domainProblem(err: unknown): Problem | undefined {
-  if (isDomainError(err)) return fromTable(err);
-  if (err instanceof AnsweredAs) return fromTable(err.error, err.status);
+/**
+ * A domain error (or one a route answered with its own status) as its problem, from the service's
+ * table `problems` (then the platform's); undefined for anything else.
+ */
+export function domainProblem(err: unknown, problems: ProblemTable = {}): Problem | undefined {
+  if (isDomainError(err)) return fromTable(problems, err);
+  if (err instanceof AnsweredAs) return fromTable(problems, err.error, err.status);
   return undefined;
 }
 
 /** Turns any thrown value into a Problem: ours as they are, the validator's and body-parser's by status. */
-export function toProblem(err: unknown, req: Request, bodyLimit: string): Problem {
+export function toProblem(err: unknown, req: Request, bodyLimit: string, problems: ProblemTable = {}): Problem {
   if (isProblem(err)) return err;
-  const refusal = domainProblem(err);
+  const refusal = domainProblem(err, problems);
   if (refusal) return refusal;
   if (isValidatorError(err)) {
     const errors = (err.errors ?? []).map((e) => ({ field: fieldName(e.path), message: messageOf(req, e) }));
@@ -138,11 +142,14 @@ export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, pr
     });
 }
 
-/** The one place errors become responses. 5xx are logged at error with the stack; 4xx at info. */
-export function problemHandler(logger: Logger, bodyLimit: string): ErrorRequestHandler {
+/**
+ * The one place errors become responses, a domain error's status and title looked up in the
+ * service's table `problems`. 5xx are logged at error with the stack; 4xx at info.
+ */
+export function problemHandler(logger: Logger, bodyLimit: string, problems: ProblemTable = {}): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const problem = toProblem(err, req, bodyLimit);
+    const problem = toProblem(err, req, bodyLimit, problems);
     const log = (req as { log?: Logger }).log ?? logger;
     if (problem.status >= 500) log.error({ err, code: problem.code }, 'request failed');
     else log.info({ code: problem.code, detail: problem.detail }, 'request refused');

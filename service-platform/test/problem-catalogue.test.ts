@@ -3,7 +3,7 @@ import path from 'node:path';
 import { BudgetExhausted, CataloguedProblem, DatabaseUnavailable, InternalError, PreconditionFailed, PreconditionRequired, ServiceUnavailable } from '../src/errors';
 import { AnsweredAs, DomainError, InvalidFields, TtlTooLong, UnknownCurrency } from '../src/domain-error';
 import { domainProblem } from '../src/problem-middleware';
-import { type ProblemCode, PROBLEMS } from '../src/problem-catalogue';
+import { PLATFORM_PROBLEMS as PROBLEMS, type ProblemCode } from '../src/problem-catalogue';
 
 const documents = ['catalog', 'account', 'order'].map((name) => readFileSync(path.resolve(__dirname, `../../openapi/${name}.yaml`), 'utf8')).join('\n');
 
@@ -42,6 +42,10 @@ describe('the error catalogue', () => {
     expect(domainProblem(refusal)).toMatchObject({ status: 412, code: 'precondition_failed', title: PROBLEMS.precondition_failed.title, detail: 'changed', extensions: { sku: 'A' } });
     expect(domainProblem(new AnsweredAs(refusal, 409))).toMatchObject({ status: 409, code: 'precondition_failed' });
     expect(domainProblem(new DomainError('no_such_code', 'x'))).toMatchObject({ status: 500, code: 'internal_error' });
+    const service = { no_such_code: { status: 409, title: 'A service code' }, precondition_failed: { status: 409, title: 'Overridden' } };
+    expect(domainProblem(new DomainError('no_such_code', 'x'), service)).toMatchObject({ status: 409, title: 'A service code' });
+    expect(domainProblem(refusal, service)).toMatchObject({ status: 409, title: 'Overridden' });
+    expect(domainProblem(new DomainError('toString', 'x'), service)).toMatchObject({ status: 500 }); // own rows only
     expect(domainProblem(new Error('plain'))).toBeUndefined();
   });
 

@@ -1,0 +1,28 @@
+// Every row of CATALOG_PROBLEMS is documented in openapi/catalog.yaml with its status, and every code the
+// document lists is a row of this table or of the platform's (test-support/problem-table-check.ts).
+import path from 'node:path';
+import { PLATFORM_PROBLEMS } from 'service-platform';
+import { checkProblemTable, documentedProblems } from '../../test-support/problem-table-check';
+import { CATALOG_PROBLEMS } from '../src/routes/problems';
+
+const DOCUMENT = path.resolve(__dirname, '../../openapi/catalog.yaml');
+
+describe("Catalog's problem table and its document", () => {
+  test('when the table and the document are compared both ways, then neither has a code the other lacks', () => {
+    expect(checkProblemTable(CATALOG_PROBLEMS, PLATFORM_PROBLEMS, DOCUMENT)).toEqual({ notDocumented: [], notInTable: [] });
+  });
+
+  test('when a row is added, removed or given another status, then the check names it', () => {
+    const { unknown_item: removed, ...rest } = CATALOG_PROBLEMS;
+    expect(checkProblemTable({ ...rest, made_up: { status: 409, title: 'x' } }, PLATFORM_PROBLEMS, DOCUMENT))
+      .toEqual({ notDocumented: ['made_up (409)'], notInTable: ['unknown_item'] });
+    expect(checkProblemTable({ ...CATALOG_PROBLEMS, unknown_item: { ...removed, status: 418 } }, PLATFORM_PROBLEMS, DOCUMENT).notDocumented)
+      .toEqual(['unknown_item (418)']);
+  });
+
+  test('when the document is walked, then it finds every operation\'s problems, $refs followed', () => {
+    const found = documentedProblems(DOCUMENT);
+    expect(found).toContainEqual({ operation: 'reserveStock', status: 422, code: 'unknown_item' });
+    expect(found.filter((d) => d.code === 'unauthorized').length).toBeGreaterThan(1);
+  });
+});
