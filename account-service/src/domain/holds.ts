@@ -10,7 +10,6 @@ import {
   UnknownAccount,
   UnknownHold,
 } from './account-errors';
-import { withAvailable } from './accounts';
 import type { HoldRecord, HoldRefusal, HoldRequest, HoldStatus, HoldStore } from './ports';
 
 export interface HoldInput extends HoldRequest {
@@ -34,11 +33,16 @@ const hashRequest = (input: HoldInput) =>
     .update(JSON.stringify({ accountId: input.accountId, amountCents: input.amountCents, currency: input.currency, ttlSeconds: input.ttlSeconds ?? null }))
     .digest('hex');
 
-/** Why the account would not take the hold, from the account as it stood under the claim. */
-function refusal(input: HoldInput, { account }: HoldRefusal): DomainError {
-  if (!account) return new UnknownAccount(input.accountId);
-  if (account.currency !== input.currency) return new CurrencyMismatch(account.currency, input.currency);
-  return new InsufficientCredit(input.amountCents, withAvailable(account).availableCreditCents);
+/** A refusal of the store (the rule lives once, in prisma/sql/hold.sql) as the domain error that says it. */
+function refused(id: string, refusal: HoldRefusal, requested?: HoldRequest): DomainError {
+  switch (refusal.code) {
+    case 'unknown_account': return new UnknownAccount(refusal.details.accountId);
+    case 'currency_mismatch': return new CurrencyMismatch(refusal.details.accountCurrency, requested?.currency ?? 'another currency');
+    case 'insufficient_credit': return new InsufficientCredit(refusal.details.requestedCents, refusal.details.availableCreditCents);
+    case 'unknown_hold': return new UnknownHold(id);
+    case 'hold_expired': return new HoldExpired(id, refusal.details.holdStatus);
+    case 'hold_captured': return new HoldCaptured(id);
+  }
 }
 
 /** Only tombstones lack these, and tombstones are never answered as holds. */
@@ -63,7 +67,7 @@ export function holdService(repo: HoldStore, ttl: TtlPolicy) {
         case 'replayed': return { hold: toHold(outcome.record), created: false };
         case 'mismatch': throw new HoldMismatch(id);
         case 'released': throw new HoldReleased(id);
-        case 'refused': throw refusal(input, outcome.refusal);
+        case 'refused': throw refused(id, outcome.refusal, request);
       }
     },
 
@@ -78,17 +82,16 @@ export function holdService(repo: HoldStore, ttl: TtlPolicy) {
      * re-authorized while the credit allows (else insufficient_credit); a released one never is.
      */
     async capture(id: string): Promise<Hold> {
-      const { captured, record, availableCreditCents } = await repo.capture(id);
+      const { record, refusal } = await repo.capture(id);
+      if (refusal) throw refused(id, refusal);
       if (!record) throw new UnknownHold(id);
-      if (availableCreditCents !== undefined) throw new InsufficientCredit(record.amountCents ?? 0, availableCreditCents);
-      if (!captured && record.status !== 'captured') throw new HoldExpired(id, record.status);
       return toHold(record);
     },
 
     /** Idempotent, and a success for an id never held; a captured hold stays captured. */
     async release(id: string): Promise<void> {
-      const before = await repo.release(id);
-      if (before === 'captured') throw new HoldCaptured(id);
+      const { refusal } = await repo.release(id);
+      if (refusal) throw refused(id, refusal);
     },
   };
 }

@@ -45,17 +45,24 @@ export interface HoldRecord {
   expiresAt: Date;
 }
 
-/** Why the account would not take the hold, read from the account as it stands (null: no such account). */
-export interface HoldRefusal {
-  account: AccountRecord | null;
-}
+/**
+ * Why the store refused a step, decided where the rows are locked (prisma/sql/hold.sql): a code of
+ * Account's problem table and its details.
+ */
+export type HoldRefusal =
+  | { code: 'unknown_account'; details: { accountId: string } }
+  | { code: 'currency_mismatch'; details: { accountCurrency: string } }
+  | { code: 'insufficient_credit'; details: { requestedCents: number; availableCreditCents: number } }
+  | { code: 'unknown_hold'; details: Record<string, never> }
+  | { code: 'hold_expired'; details: { holdStatus: HoldStatus } }
+  | { code: 'hold_captured'; details: Record<string, never> };
 
 export interface HoldStore {
   find(id: string): Promise<HoldRecord | null>;
   /** Claims the id and takes the credit, or changes nothing and says why. */
   create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest): Promise<ClaimOutcome<HoldRecord, HoldRefusal>>;
-  /** Whether this call captured it, the hold as it now stands (null: unknown), the credit available when a lapsed one cannot be. */
-  capture(id: string): Promise<{ captured: boolean; record: HoldRecord | null; availableCreditCents?: number }>;
-  /** The status the hold had before the release, or null for an id never held. */
-  release(id: string): Promise<HoldStatus | null>;
+  /** The hold as it now stands, or why it cannot be captured (nothing changed). */
+  capture(id: string): Promise<{ record: HoldRecord | null; refusal?: HoldRefusal }>;
+  /** Releases it (an id never held is closed), or says why not. */
+  release(id: string): Promise<{ refusal?: HoldRefusal }>;
 }

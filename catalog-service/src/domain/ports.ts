@@ -84,25 +84,25 @@ export interface Shortage {
   available: number;
 }
 
-export interface LockedItem {
-  sku: string;
-  stock: number;
-  priceCents: number;
-  currency: string;
-}
-
-/** The lines priced from the locked items, or why the items refuse them (a value, never thrown). */
-export type Priced<Refusal> =
-  | { ok: true; lines: ReservationLine[]; totalCents: number; currency: string }
-  | { ok: false; refusal: Refusal };
+/**
+ * Why the store refused a step, decided where the rows are locked (prisma/sql/reservation.sql):
+ * a code of Catalog's problem table and its details.
+ */
+export type ReservationRefusal =
+  | { code: 'unknown_item'; details: { skus: string[] } }
+  | { code: 'mixed_currencies'; details: { currencies: string[] } }
+  | { code: 'out_of_stock'; details: { shortages: Shortage[] } }
+  | { code: 'total_too_large'; details: Record<string, never> }
+  | { code: 'unknown_reservation'; details: Record<string, never> }
+  | { code: 'reservation_expired'; details: { reservationStatus: ReservationStatus } }
+  | { code: 'reservation_confirmed'; details: Record<string, never> };
 
 export interface ReservationStore {
   find(id: string): Promise<ReservationRecord | null>;
-  /** Claims the id and takes the stock of every line, or none; skus distinct and sorted. */
-  create<Refusal>(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[],
-    price: (locked: LockedItem[]) => Priced<Refusal>): Promise<ClaimOutcome<ReservationRecord, Refusal>>;
-  /** Whether this call confirmed it, the reservation as it now stands (null: unknown), the shortages of a lapsed one. */
-  confirm(id: string): Promise<{ confirmed: boolean; record: ReservationRecord | null; shortages?: Shortage[] }>;
-  /** The status the reservation had before the release, or null for an id never reserved. */
-  release(id: string): Promise<ReservationStatus | null>;
+  /** Claims the id and takes the stock of every line, or none (refused: why); skus distinct and sorted. */
+  create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[]): Promise<ClaimOutcome<ReservationRecord, ReservationRefusal>>;
+  /** The reservation as it now stands, or why it cannot be confirmed (nothing changed). */
+  confirm(id: string): Promise<{ record: ReservationRecord | null; refusal?: ReservationRefusal }>;
+  /** Releases it (an id never reserved is closed), or says why not. */
+  release(id: string): Promise<{ refusal?: ReservationRefusal }>;
 }

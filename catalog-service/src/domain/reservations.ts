@@ -11,7 +11,7 @@ import {
   UnknownItem,
   UnknownReservation,
 } from './catalog-errors';
-import type { LockedItem, Priced, Reservation, ReservationRecord, ReservationStore } from './ports';
+import type { Reservation, ReservationRecord, ReservationRefusal, ReservationStore } from './ports';
 
 export interface LineRequest {
   sku: string;
@@ -28,8 +28,6 @@ export interface TtlPolicy {
   maxSeconds: number;
 }
 
-const MAX_TOTAL_CENTS = 2_147_483_647;
-
 /** Lines naming the same sku are merged (never counted twice), in sku order. */
 export function mergeLines(lines: LineRequest[]): LineRequest[] {
   const bySku = new Map<string, number>();
@@ -41,23 +39,17 @@ export function mergeLines(lines: LineRequest[]): LineRequest[] {
 const hashRequest = (lines: LineRequest[], ttlSeconds: number | undefined) =>
   createHash('sha256').update(JSON.stringify({ lines, ttlSeconds: ttlSeconds ?? null })).digest('hex');
 
-/** Decides under the item row locks whether the items take these lines: priced, or the refusal. */
-function priceLines(lines: LineRequest[]) {
-  return (locked: LockedItem[]): Priced<DomainError> => {
-    const bySku = new Map(locked.map((i) => [i.sku, i]));
-    const unknown = lines.filter((l) => !bySku.has(l.sku)).map((l) => l.sku);
-    if (unknown.length > 0) return { ok: false, refusal: new UnknownItem(unknown) };
-    const currencies = [...new Set(locked.map((i) => i.currency))];
-    if (currencies.length > 1) return { ok: false, refusal: new MixedCurrencies(currencies) };
-    const shortages = lines
-      .map((l) => ({ sku: l.sku, requested: l.quantity, available: bySku.get(l.sku)!.stock }))
-      .filter((s) => s.available < s.requested);
-    if (shortages.length > 0) return { ok: false, refusal: new OutOfStock(shortages) };
-    const priced = lines.map((l) => ({ ...l, unitPriceCents: bySku.get(l.sku)!.priceCents }));
-    const totalCents = priced.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-    if (totalCents > MAX_TOTAL_CENTS) return { ok: false, refusal: new TotalTooLarge() };
-    return { ok: true, lines: priced, totalCents, currency: currencies[0] };
-  };
+/** A refusal of the store (the rule lives once, in prisma/sql/reservation.sql) as the domain error that says it. */
+function refused(id: string, refusal: ReservationRefusal): DomainError {
+  switch (refusal.code) {
+    case 'unknown_item': return new UnknownItem(refusal.details.skus);
+    case 'mixed_currencies': return new MixedCurrencies(refusal.details.currencies);
+    case 'out_of_stock': return new OutOfStock(refusal.details.shortages);
+    case 'total_too_large': return new TotalTooLarge();
+    case 'unknown_reservation': return new UnknownReservation(id);
+    case 'reservation_expired': return new ReservationExpired(id, refusal.details.reservationStatus);
+    case 'reservation_confirmed': return new ReservationConfirmed(id);
+  }
 }
 
 function toReservation(record: ReservationRecord): Reservation {
@@ -65,13 +57,13 @@ function toReservation(record: ReservationRecord): Reservation {
 }
 
 /** A claim's outcome as the API answers it: the reservation, or the refusal thrown. */
-function answer(id: string, outcome: ClaimOutcome<ReservationRecord, DomainError>): { reservation: Reservation; created: boolean } {
+function answer(id: string, outcome: ClaimOutcome<ReservationRecord, ReservationRefusal>): { reservation: Reservation; created: boolean } {
   switch (outcome.kind) {
     case 'created': return { reservation: toReservation(outcome.record), created: true };
     case 'replayed': return { reservation: toReservation(outcome.record), created: false };
     case 'mismatch': throw new ReservationMismatch(id);
     case 'released': throw new ReservationReleased(id);
-    case 'refused': throw outcome.refusal;
+    case 'refused': throw refused(id, outcome.refusal);
   }
 }
 
@@ -82,10 +74,7 @@ export function reservationService(repo: ReservationStore, ttl: TtlPolicy) {
       if (request.ttlSeconds !== undefined && request.ttlSeconds > ttl.maxSeconds) throw new TtlTooLong(ttl.maxSeconds);
       const lines = mergeLines(request.lines);
       const hash = hashRequest(lines, request.ttlSeconds);
-      const outcome = await repo.create(
-        id, hash, request.ttlSeconds ?? ttl.defaultSeconds,
-        lines.map((l) => l.sku), lines.map((l) => l.quantity), priceLines(lines),
-      );
+      const outcome = await repo.create(id, hash, request.ttlSeconds ?? ttl.defaultSeconds, lines.map((l) => l.sku), lines.map((l) => l.quantity));
       return answer(id, outcome);
     },
 
@@ -100,17 +89,16 @@ export function reservationService(repo: ReservationStore, ttl: TtlPolicy) {
      * re-confirmed while the stock allows (else out_of_stock); a released one never is.
      */
     async confirm(id: string): Promise<Reservation> {
-      const { confirmed, record, shortages } = await repo.confirm(id);
-      if (!record || (record.requestHash === null && record.status !== 'released')) throw new UnknownReservation(id);
-      if (shortages) throw new OutOfStock(shortages);
-      if (!confirmed && record.status !== 'confirmed') throw new ReservationExpired(id, record.status);
+      const { record, refusal } = await repo.confirm(id);
+      if (refusal) throw refused(id, refusal);
+      if (!record) throw new UnknownReservation(id);
       return toReservation(record);
     },
 
     /** Idempotent, and a success for an id never reserved; a confirmed reservation stays confirmed. */
     async release(id: string): Promise<void> {
-      const before = await repo.release(id);
-      if (before === 'confirmed') throw new ReservationConfirmed(id);
+      const { refusal } = await repo.release(id);
+      if (refusal) throw refused(id, refusal);
     },
   };
 }

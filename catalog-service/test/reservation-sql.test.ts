@@ -1,0 +1,20 @@
+// prisma/sql/reservation.sql is the current definition of a reservation's life in SQL; the migrations are how a database
+// gets there. PostgreSQL's own printout of every function (pg_get_functiondef) must be the same
+// from the migrated database as from the file applied alone to an empty one: a change made in one
+// place only (a new migration without the file, or the file without a migration) fails here.
+import path from 'node:path';
+import { createTestDatabase } from '../../test-support/test-database';
+import { definitionsOfFile, functionDefinitions } from '../../test-support/sql-definitions';
+
+const SQL_FILE = path.resolve(__dirname, '../prisma/sql/reservation.sql');
+const MIGRATIONS = path.resolve(__dirname, '../prisma/migrations');
+
+describe('prisma/sql/reservation.sql and the migrations', () => {
+  test('when the migrations are applied, then every function is defined exactly as the file defines it', async () => {
+    const migrated = await functionDefinitions(await createTestDatabase('catalog_migrated', MIGRATIONS));
+    const fromFile = await definitionsOfFile('catalog_file', SQL_FILE);
+    expect(Object.keys(fromFile).sort()).toEqual(Object.keys(migrated).sort());
+    expect(Object.keys(fromFile)).toEqual(expect.arrayContaining(['reserve_stock', 'reservation_refusal', 'confirm_reservation', 'release_reservation', 'expire_reservations'].map((f) => expect.stringMatching(new RegExp(`^${f}\\(`)))));
+    for (const name of Object.keys(migrated)) expect({ name, definition: fromFile[name] }).toEqual({ name, definition: migrated[name] });
+  });
+});
