@@ -27,3 +27,4 @@ export * from './client-errors';
 export * from './spans';
 export * from './tracing';
 export * from './request-log';
+export * from './deadline';

@@ -2,7 +2,7 @@ import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { spanEvent } from 'service-platform';
 import { Bulkhead } from './bulkhead';
-import type { Deadline } from './deadline';
+import type { Deadline } from 'service-platform';
 import { DependencyUnavailable } from './dependency-unavailable';
 import { backoffMs, isTimeout, isTransient, type RetryPolicy } from './retry-policy';
 
