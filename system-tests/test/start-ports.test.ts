@@ -1,0 +1,65 @@
+// `npm start` with ORDER_PORT, CATALOG_PORT and ACCOUNT_PORT moved off their defaults: each service
+// listens where its variable says, Order calls the other two there (an order placed through it
+// succeeds), and one line says all three are ready, with every URL. Real processes: the launcher, its
+// embedded PostgreSQL under a fresh DATA_DIR, the three built services. The rules for PORT are checked
+// on the launcher's settings directly.
+import path from 'node:path';
+import { ConfigError, freePort } from 'service-platform';
+import { launchPorts, portNote } from '../../scripts/launch-settings';
+import { cleanEnv, dataDir, printed, ROOT, start } from './start-processes';
+
+jest.setTimeout(180_000);
+
+describe('npm start on ports of your choosing', () => {
+  test('when ORDER_PORT, CATALOG_PORT and ACCOUNT_PORT are set, then the services listen there, Order calls them there, and one line says all three are ready', async () => {
+    const [order, catalog, account] = [await freePort(), await freePort(), await freePort()];
+    const launcher = start(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start-all.ts'],
+      cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DATA_DIR: dataDir() }));
+    try {
+      const output = await printed(launcher, /All three are ready: .*\n/);
+      // Order reaches the Catalog and the Account on their moved ports: the order is confirmed and
+      // the stock it took is gone from this Catalog (not from one that happens to listen on 3001).
+      const stock = async () => ((await (await fetch(`http://127.0.0.1:${catalog}/items/COFFEE-1KG`)).json()) as { stock: number }).stock;
+      const before = await stock();
+      const placed = await fetch(`http://127.0.0.1:${order}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ accountId: 'acc-alice', lines: [{ sku: 'COFFEE-1KG', quantity: 1 }] }),
+      });
+      expect({ status: placed.status, body: await placed.json() }).toMatchObject({ status: 201, body: { status: 'confirmed' } });
+      expect(await stock()).toBe(before - 1);
+
+      const line = output.split('\n').find((l) => l.startsWith('All three are ready'));
+      expect(line).toBe(`All three are ready: order http://localhost:${order} (Swagger UI http://localhost:${order}/docs, dashboard http://localhost:${order}/dashboard); `
+        + `catalog http://localhost:${catalog} (Swagger UI http://localhost:${catalog}/docs); account http://localhost:${account} (Swagger UI http://localhost:${account}/docs)`);
+      expect(output).toContain(`Order calls Catalog at http://localhost:${catalog} and Account at http://localhost:${account}`);
+      for (const p of [order, catalog, account]) expect((await fetch(`http://127.0.0.1:${p}/readyz`)).status).toBe(200);
+    } finally {
+      launcher.child.kill('SIGTERM');
+    }
+    expect(await launcher.exited).toBe(0);
+  });
+});
+
+describe('which variable moves which service', () => {
+  const ports = (env: Record<string, string>) => launchPorts(env).map((s) => `${s.name}:${s.port}:${s.variable}`);
+
+  test('when nothing is set, then 3000, 3001, 3002', () => {
+    expect(ports({})).toEqual(['order:3000:ORDER_PORT', 'catalog:3001:CATALOG_PORT', 'account:3002:ACCOUNT_PORT']);
+  });
+
+  test('when only PORT is set, then it moves Order (the one clients call), and is named as the variable', () => {
+    expect(ports({ PORT: '4000' })).toEqual(['order:4000:PORT', 'catalog:3001:CATALOG_PORT', 'account:3002:ACCOUNT_PORT']);
+    expect(portNote({ PORT: '4000' })).toBeUndefined();
+  });
+
+  test('when PORT and ORDER_PORT are both set, then ORDER_PORT moves Order and a note says PORT is not used', () => {
+    expect(ports({ PORT: '4000', ORDER_PORT: '4100' })[0]).toBe('order:4100:ORDER_PORT');
+    expect(portNote({ PORT: '4000', ORDER_PORT: '4100' })).toBe('PORT=4000 is not used: ORDER_PORT=4100 moves Order (CATALOG_PORT and ACCOUNT_PORT move the other two).');
+  });
+
+  test('when PORT lands on a default of another service, then the clash is refused in words', () => {
+    expect(() => launchPorts({ PORT: '3001' })).toThrow(ConfigError);
+    expect(() => launchPorts({ PORT: '3001' })).toThrow(/PORT and CATALOG_PORT: must differ, each service listens on its own port \(both are 3001\)/);
+  });
+});
