@@ -12,10 +12,15 @@ import type { BuiltService } from './build-services';
 export interface Launched { name: BuiltService; port: number; variable: string }
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const portsSchema = z.object({ ORDER_PORT: port(3000), CATALOG_PORT: port(3001), ACCOUNT_PORT: port(3002), PORT: port(3000).optional() });
+const portsSchema = z.object({
+  ORDER_PORT: port(3000), CATALOG_PORT: port(3001), ACCOUNT_PORT: port(3002), PORT: port(3000).optional(), DEV_ISSUER_PORT: port(3009),
+});
 
-/** The three services' ports, Order first (the order in which they are announced); throws a ConfigError. */
-export function launchPorts(env: NodeJS.ProcessEnv): Launched[] {
+/**
+ * The three services' ports, Order first (the order in which they are announced); with `auth`, the
+ * development identity provider's port must differ from theirs too. Throws a ConfigError.
+ */
+export function launchPorts(env: NodeJS.ProcessEnv, opts: { auth?: boolean } = {}): Launched[] {
   const set = setVariables(env);
   const parsed = portsSchema.safeParse(set);
   if (!parsed.success) throw new ConfigError(describeConfigIssues(portsSchema, parsed.error, set));
@@ -26,7 +31,8 @@ export function launchPorts(env: NodeJS.ProcessEnv): Launched[] {
     { name: 'catalog', port: p.CATALOG_PORT, variable: 'CATALOG_PORT' },
     { name: 'account', port: p.ACCOUNT_PORT, variable: 'ACCOUNT_PORT' },
   ];
-  const clashes = launched.flatMap((a, i) => launched.slice(i + 1).filter((b) => b.port === a.port)
+  const listeners = [...launched, ...(opts.auth ? [{ port: p.DEV_ISSUER_PORT, variable: 'DEV_ISSUER_PORT' }] : [])];
+  const clashes = listeners.flatMap((a, i) => listeners.slice(i + 1).filter((b) => b.port === a.port)
     .map((b) => `${a.variable} and ${b.variable}: must differ, each service listens on its own port (both are ${a.port})`));
   if (clashes.length > 0) throw new ConfigError(clashes);
   return launched;

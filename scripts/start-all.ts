@@ -83,7 +83,7 @@ function startingBanner(services: readonly Launched[], env: Record<string, strin
 /** The checks that come before anything starts: exits 78 with the problems in words. */
 async function checkFirst(): Promise<Launched[]> {
   try {
-    const services = launchPorts(process.env);
+    const services = launchPorts(process.env, { auth: AUTH });
     checkServiceConfigs(services, process.env, AUTH ? AUTH_PLACEHOLDERS : {});
     const note = portNote(process.env);
     if (note) console.log(note);

@@ -62,4 +62,10 @@ describe('which variable moves which service', () => {
     expect(() => launchPorts({ PORT: '3001' })).toThrow(ConfigError);
     expect(() => launchPorts({ PORT: '3001' })).toThrow(/PORT and CATALOG_PORT: must differ, each service listens on its own port \(both are 3001\)/);
   });
+
+  test('when auth mode puts a service on the identity provider\'s port, then the clash is refused in words; a DEV_ISSUER_PORT that is not a port too', () => {
+    expect(() => launchPorts({ ORDER_PORT: '3009' }, { auth: true })).toThrow(/ORDER_PORT and DEV_ISSUER_PORT: must differ/);
+    expect(() => launchPorts({ ORDER_PORT: '3009' })).not.toThrow(); // without auth nothing listens there
+    expect(() => launchPorts({ DEV_ISSUER_PORT: 'x' })).toThrow(/DEV_ISSUER_PORT: must be a whole number from 1 to 65535 \(it is "x", not a number\); for example DEV_ISSUER_PORT=3009/);
+  });
 });
