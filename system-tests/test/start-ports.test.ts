@@ -3,17 +3,20 @@
 // succeeds), and one line says all three are ready, with every URL. Real processes: the launcher, its
 // embedded PostgreSQL under a fresh DATA_DIR, the three built services. The rules for PORT are checked
 // on the launcher's settings directly.
-import path from 'node:path';
 import { ConfigError, freePort } from 'service-platform';
 import { launchPorts, portNote } from '../../scripts/launch-settings';
-import { cleanEnv, dataDir, printed, ROOT, start } from './start-processes';
+import { cleanEnv, dataDir, printed, start } from './start-processes';
 
 jest.setTimeout(180_000);
+
+// npm start's launcher in one process (tsx as a loader, not its CLI): the CLI relays SIGTERM to its child
+// and kills it outright when the child does not confirm within 30 ms, which a loaded machine misses.
+const LAUNCHER = ['--import', 'tsx', 'scripts/start-all.ts'];
 
 describe('npm start on ports of your choosing', () => {
   test('when ORDER_PORT, CATALOG_PORT and ACCOUNT_PORT are set, then the services listen there, Order calls them there, and one line says all three are ready', async () => {
     const [order, catalog, account] = [await freePort(), await freePort(), await freePort()];
-    const launcher = start(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start-all.ts'],
+    const launcher = start(process.execPath, [...LAUNCHER],
       cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DATA_DIR: dataDir() }));
     try {
       const output = await printed(launcher, /All three are ready: .*\n/);
@@ -33,6 +36,23 @@ describe('npm start on ports of your choosing', () => {
       expect(line).toBe(`All three are ready: order http://localhost:${order} (Swagger UI http://localhost:${order}/docs, dashboard http://localhost:${order}/dashboard); `
         + `catalog http://localhost:${catalog} (Swagger UI http://localhost:${catalog}/docs); account http://localhost:${account} (Swagger UI http://localhost:${account}/docs)`);
       expect(output).toContain(`Order calls Catalog at http://localhost:${catalog} and Account at http://localhost:${account}`);
+      for (const p of [order, catalog, account]) expect((await fetch(`http://127.0.0.1:${p}/readyz`)).status).toBe(200);
+    } finally {
+      launcher.child.kill('SIGTERM');
+    }
+    expect(await launcher.exited).toBe(0);
+  });
+});
+
+describe('npm run start:auth', () => {
+  test('when customer authentication is on, then the ready line still comes only once all three answer /readyz', async () => {
+    const [order, catalog, account, issuer] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const launcher = start(process.execPath, [...LAUNCHER, '--auth'],
+      cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DEV_ISSUER_PORT: String(issuer), DATA_DIR: dataDir() }));
+    try {
+      const output = await printed(launcher, /All three are ready: .*\n/);
+      expect(output).toContain(`customer authentication on: JWKS http://127.0.0.1:${issuer}/`);
+      expect(output).toContain(`All three are ready: order http://localhost:${order} `);
       for (const p of [order, catalog, account]) expect((await fetch(`http://127.0.0.1:${p}/readyz`)).status).toBe(200);
     } finally {
       launcher.child.kill('SIGTERM');
