@@ -51,9 +51,9 @@ export class ConfigError extends Error {
 }
 
 /** What a process prints for a ConfigError before it exits 78 (EX_CONFIG): the sentences, no stack. */
-export function configErrorReport(who: string, err: ConfigError): string {
+export function configErrorReport(who: string, err: ConfigError, cannot = 'cannot start'): string {
   return [
-    `${who} cannot start: ${err.problems.length === 1 ? 'a setting is' : 'settings are'} wrong in the environment.`,
+    `${who} ${cannot}: ${err.problems.length === 1 ? 'a setting is' : 'settings are'} wrong in the environment.`,
     ...err.problems.map((p) => `  ${p}`),
     'Every variable is listed in README.md (Configuration) and docs/running.md.',
     '',

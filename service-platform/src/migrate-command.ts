@@ -26,7 +26,7 @@ export async function migrateCommand(def: { name: string; migrationsDir: string 
     settings = migrateSettings(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(configErrorReport(`${def.name}-service migrate`, err));
+    process.stderr.write(configErrorReport(`${def.name}-service`, err, 'cannot migrate'));
     return 78; // EX_CONFIG
   }
   const logger = createLogger(`${def.name}-service`, settings.LOG_LEVEL, { readable: readableLogsWanted() });

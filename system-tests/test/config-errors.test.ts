@@ -97,6 +97,7 @@ describe('processes that stop on bad configuration', () => {
   test('when `npm start -w order-service -- migrate` runs without DATABASE_URL, then it exits 78 and says DATABASE_URL is not set before npm\'s own lines', async () => {
     const { code, output } = await run('npm', ['start', '-w', 'order-service', '--', 'migrate'], cleanEnv({}));
     expect(code).toBe(78);
+    expect(output).toContain('order-service cannot migrate: a setting is wrong in the environment.');
     const sentence = output.indexOf('DATABASE_URL: must be a postgres:// URL (it is not set); for example DATABASE_URL=');
     expect(sentence).toBeGreaterThan(-1);
     // npm adds its "Lifecycle script failed" lines after a failing workspace script; ours come first.
