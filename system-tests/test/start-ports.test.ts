@@ -3,7 +3,9 @@
 // succeeds), and one line says all three are ready, with every URL. Real processes: the launcher, its
 // embedded PostgreSQL under a fresh DATA_DIR, the three built services. The rules for PORT are checked
 // on the launcher's settings directly.
+import net from 'node:net';
 import { ConfigError, freePort } from 'service-platform';
+import { testPostgresUrl } from '../../test-support/test-database';
 import { launchPorts, portNote } from '../../scripts/launch-settings';
 import { cleanEnv, dataDir, printed, start } from './start-processes';
 
@@ -19,7 +21,7 @@ describe('npm start on ports of your choosing', () => {
     const launcher = start(process.execPath, [...LAUNCHER],
       cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DATA_DIR: dataDir() }));
     try {
-      const output = await printed(launcher, /All three are ready: .*\n/);
+      const output = await printed(launcher, /^All three are ready: .*\n/m);
       // Order reaches the Catalog and the Account on their moved ports: the order is confirmed and
       // the stock it took is gone from this Catalog (not from one that happens to listen on 3001).
       const stock = async () => ((await (await fetch(`http://127.0.0.1:${catalog}/items/COFFEE-1KG`)).json()) as { stock: number }).stock;
@@ -44,13 +46,83 @@ describe('npm start on ports of your choosing', () => {
   });
 });
 
+/**
+ * A TCP proxy to the test PostgreSQL server that holds every connection to database `held` until
+ * `release()`: the service using it cannot migrate, so it cannot be ready, for as long as the test says.
+ */
+async function postgresHolding(held: string) {
+  const target = new URL(testPostgresUrl());
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let reached!: () => void;
+  const holding = new Promise<void>((resolve) => (reached = resolve));
+  const server = net.createServer((client) => {
+    client.on('error', () => client.destroy());
+    client.once('data', (startup) => {
+      client.pause();
+      const forward = () => {
+        const upstream = net.connect(Number(target.port), target.hostname, () => {
+          upstream.write(startup);
+          client.pipe(upstream).pipe(client);
+          client.resume();
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+      };
+      // The startup message names the database: "database\0<name>\0".
+      if (startup.includes(Buffer.from(`database\0${held}\0`))) {
+        reached();
+        void released.then(forward);
+      } else forward();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as net.AddressInfo).port);
+  url.pathname = '/postgres';
+  return { url: url.toString(), holding, release, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function readyz(port: number): Promise<number> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+  } catch {
+    return 0; // not listening yet
+  }
+}
+
+describe('the ready line', () => {
+  test('when the Catalog cannot become ready, then no ready line comes while Order and Account are ready; once it is, the line comes', async () => {
+    const [order, catalog, account] = [await freePort(), await freePort(), await freePort()];
+    const postgres = await postgresHolding('catalog');
+    const launcher = start(process.execPath, [...LAUNCHER],
+      cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DATABASE_URL: postgres.url, DATA_DIR: dataDir() }));
+    try {
+      await postgres.holding; // the Catalog is at its database, held there
+      for (const p of [order, account]) while ((await readyz(p)) !== 200) await new Promise((r) => setTimeout(r, 100));
+      expect(await readyz(catalog)).not.toBe(200);
+      expect(launcher.output()).not.toMatch(/^All three are ready: /m);
+
+      postgres.release();
+      const output = await printed(launcher, /^All three are ready: .*\n/m);
+      expect(output).toContain(`catalog http://localhost:${catalog} (Swagger UI http://localhost:${catalog}/docs)`);
+      expect(await readyz(catalog)).toBe(200);
+    } finally {
+      postgres.release();
+      launcher.child.kill('SIGTERM');
+      await launcher.exited;
+      await postgres.close();
+    }
+  });
+});
+
 describe('npm run start:auth', () => {
   test('when customer authentication is on, then the ready line still comes only once all three answer /readyz', async () => {
     const [order, catalog, account, issuer] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const launcher = start(process.execPath, [...LAUNCHER, '--auth'],
       cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DEV_ISSUER_PORT: String(issuer), DATA_DIR: dataDir() }));
     try {
-      const output = await printed(launcher, /All three are ready: .*\n/);
+      const output = await printed(launcher, /^All three are ready: .*\n/m);
       expect(output).toContain(`customer authentication on: JWKS http://127.0.0.1:${issuer}/`);
       expect(output).toContain(`All three are ready: order http://localhost:${order} `);
       for (const p of [order, catalog, account]) expect((await fetch(`http://127.0.0.1:${p}/readyz`)).status).toBe(200);
