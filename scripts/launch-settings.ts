@@ -12,8 +12,12 @@ import type { BuiltService } from './build-services';
 export interface Launched { name: BuiltService; port: number; variable: string }
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const portsSchema = z.object({
-  ORDER_PORT: port(3000), CATALOG_PORT: port(3001), ACCOUNT_PORT: port(3002), PORT: port(3000).optional(), DEV_ISSUER_PORT: port(3009),
+export const launcherSettingsSchema = z.object({
+  ORDER_PORT: port(3000).meta({ doc: 'the port `npm start` gives Order' }),
+  CATALOG_PORT: port(3001).meta({ doc: 'the port `npm start` gives Catalog (Order is told to call it there)' }),
+  ACCOUNT_PORT: port(3002).meta({ doc: 'the port `npm start` gives Account (Order is told to call it there)' }),
+  PORT: port(3000).optional().meta({ doc: '`npm start`: moves Order when ORDER_PORT is unset (a service started alone reads it as its own port)' }),
+  DEV_ISSUER_PORT: port(3009).meta({ doc: "`npm run start:auth`: the development identity provider's port" }),
 });
 
 /**
@@ -22,8 +26,8 @@ const portsSchema = z.object({
  */
 export function launchPorts(env: NodeJS.ProcessEnv, opts: { auth?: boolean } = {}): Launched[] {
   const set = setVariables(env);
-  const parsed = portsSchema.safeParse(set);
-  if (!parsed.success) throw new ConfigError(describeConfigIssues(portsSchema, parsed.error, set));
+  const parsed = launcherSettingsSchema.safeParse(set);
+  if (!parsed.success) throw new ConfigError(describeConfigIssues(launcherSettingsSchema, parsed.error, set));
   const p = parsed.data;
   const orderVariable = set.ORDER_PORT === undefined && set.PORT !== undefined ? 'PORT' : 'ORDER_PORT';
   const launched: Launched[] = [
