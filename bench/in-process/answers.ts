@@ -1,10 +1,9 @@
 // What an in-process call answers, in the shapes the HTTP clients give the saga: a value, a
 // refusal made from the same problem body the service would have sent, or unavailable.
 import type { NextFunction, Request, Response } from 'express';
-import { BUDGET_HEADER, isProblem, passedOnHeaders, requestContext } from 'service-platform';
+import { BUDGET_HEADER, isProblem, MIN_USEFUL_ATTEMPT_MS, passedOnHeaders, requestContext } from 'service-platform';
 import type { Deadline } from 'service-platform';
 import { accepted, answered, type ProblemBody, refused } from '../../order-service/src/clients/dependency-answers';
-import { MIN_USEFUL_BUDGET_MS } from '../../order-service/src/clients/resilience/dependency';
 import { DependencyUnavailable } from '../../order-service/src/clients/resilience/dependency-unavailable';
 import type { Result } from '../../order-service/src/domain/ports';
 
@@ -41,7 +40,7 @@ function asCallee<T>(budgetMs: number, work: () => Promise<T>): Promise<T> {
  */
 export function answerOf<T>(dependency: 'catalog' | 'account', instance: string, deadline: Deadline, work: () => Promise<T>): Promise<Result<T>> {
   return answered(async () => {
-    if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(dependency, 'budget_exhausted', 1, false);
+    if (deadline.remainingMs() < MIN_USEFUL_ATTEMPT_MS) throw new DependencyUnavailable(dependency, 'budget_exhausted', 1, false);
     try {
       return accepted(await asCallee(deadline.remainingMs(), work));
     } catch (err) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, identityProvider, loadOpenApiDocument, type Logger } from 'service-platform';
+import { answerReserveMs, createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, identityProvider, loadOpenApiDocument, type Logger } from 'service-platform';
 import { availabilityOf, type OrderDependencies } from './clients/dependency-registry';
 import { httpDependencies } from './clients/http-dependencies';
 import type { Dependency } from './clients/resilience/dependency';
@@ -81,7 +81,7 @@ export function buildOrderApp(deps: {
   const placeOrder = placeOrderUseCase({
     orders, saga, logger,
     budgetMs: config.ORDER_REQUEST_BUDGET_MS,
-    answerReserveMs: 2 * config.ORDER_DB_TIMEOUT_MS,
+    answerReserveMs: answerReserveMs(config.ORDER_DB_TIMEOUT_MS),
     keyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS,
     graceSeconds: config.RECOVERY_GRACE_SECONDS,
     availability: availabilityOf(outbound.registry),

@@ -31,3 +31,4 @@ export * from './spans';
 export * from './tracing';
 export * from './request-log';
 export * from './deadline';
+export * from './budget-policy';

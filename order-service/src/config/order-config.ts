@@ -1,4 +1,4 @@
-import { baseConfigSchema } from 'service-platform';
+import { baseConfigSchema, defaultDbTimeoutMs } from 'service-platform';
 import { z } from 'zod';
 
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -34,7 +34,7 @@ export const orderSettings = baseConfigSchema.extend({
 });
 
 export const orderConfigSchema = orderSettings
-  .transform((c) => ({ ...c, ORDER_DB_TIMEOUT_MS: c.ORDER_DB_TIMEOUT_MS ?? Math.min(250, Math.floor(c.ORDER_REQUEST_BUDGET_MS / 8)) }))
+  .transform((c) => ({ ...c, ORDER_DB_TIMEOUT_MS: c.ORDER_DB_TIMEOUT_MS ?? defaultDbTimeoutMs(c.ORDER_REQUEST_BUDGET_MS) }))
   .refine((c) => c.HOLD_TTL_SECONDS > c.RESERVATION_TTL_SECONDS, {
     path: ['HOLD_TTL_SECONDS'],
     message: 'must be longer than RESERVATION_TTL_SECONDS, so a hold outlives the reservation it follows',

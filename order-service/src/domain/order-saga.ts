@@ -1,4 +1,4 @@
-import { Deadline, type Logger } from 'service-platform';
+import { Deadline, type Logger, MIN_RELEASE_BUDGET_MS } from 'service-platform';
 import type { OrderRecord, OrderStore, Reason, Writer } from './order';
 import {
   commitmentExpired, holdLapsed, isRejection, priceFromReservation, rejectedBecause, releaseRefused, unavailable, unexpectedRefusal,
@@ -29,8 +29,6 @@ type End = { to: 'rejected' | 'failed'; reason: Reason };
  */
 const EVERY_DEPENDENCY: readonly DependencyName[] = ['catalog', 'account'];
 
-/** Below this, releases are not worth starting within the request: they go to the background. */
-const MIN_RELEASE_BUDGET_MS = 20;
 /** Confirm refusals that end a committing order failed: the reservation lapsed and cannot be re-confirmed. */
 const UNCONFIRMABLE = ['reservation_expired', 'reservation_released', 'out_of_stock'];
 /** Capture refusals that leave the order to a person: the hold was released, or lapsed and cannot be re-authorized. */

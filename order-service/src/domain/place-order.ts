@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Deadline, type Logger } from 'service-platform';
+import { Deadline, type Logger, sagaShareMs } from 'service-platform';
 import { type KeyTerms, type OrderLine, type OrderRecord, type OrderStore, type Reason, REQUEST } from './order';
 import { IdempotencyKeyReused, OrderUnavailable, RequestInProgress } from './order-errors';
 import type { Availability, Unavailable } from './ports';
@@ -87,7 +87,7 @@ export function placeOrderUseCase(deps: {
   return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
     const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
     // A caller who gives less than the reserve still gets three quarters of what it gave.
-    const deadline = Deadline.after(budgetMs - Math.min(deps.answerReserveMs, budgetMs / 4));
+    const deadline = Deadline.after(sagaShareMs(budgetMs, deps.answerReserveMs));
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };
