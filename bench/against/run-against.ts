@@ -116,7 +116,7 @@ export async function runAgainst(args: BenchArgs & { against: string }, log: (li
     const host = phases.machine(info.version.split(' on ')[0]);
     const results: AgainstResults = {
       this: { ...runs.this, invariants: mine }, against: { ...runs.against, invariants: theirs },
-      labels: { this: provenanceLine(measured), against: `commit ${other.commit.slice(0, 12)} (${args.against})` },
+      labels: { this: provenanceLine(measured), against: `commit ${other.commit.slice(0, 12)} (${args.against})${systems[1].auth.issuer ? '' : ', without customer authentication (its harness has none)'}` },
     };
     const report = {
       generatedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, rounds: args.rounds, schedule: schedule(args.rounds),
