@@ -4,9 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log="$(mktemp)"
-npm start >"$log" 2>&1 &
+# A process group of its own, so that stopping it stops npm, the launcher, the services and PostgreSQL.
+setsid npm start >"$log" 2>&1 &
 pid=$!
-stop() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+stop() {
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
 trap stop EXIT
 for port in 3000 3001 3002; do
   for _ in $(seq 1 120); do

@@ -62,22 +62,34 @@ async function measured(ctx: Context, run: () => Promise<LoadResult>, count: (r:
 const orders = (ctx: Context, o: Partial<LoadOptions> & { durationS: number }) =>
   orderLoad({ url: ctx.system.order.url, connections: CONNECTIONS, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys, ...o });
 
+/** The saturation phase alone: 8 s of closed-loop load, with the CPU each process spent per order. */
+export async function saturation(ctx: Context): Promise<BenchResults['saturation']> {
+  return { ...(await measured(ctx, () => orders(ctx, { durationS: 8 }), (r) => r.ok)), connections: CONNECTIONS };
+}
+
+/** `rate` orders/s for 6 s, one every 1000/rate ms, each timed from when it was due. */
+export async function halfLoad(ctx: Context, rate: number): Promise<BenchResults['halfLoad']> {
+  const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys });
+  return { ...(await measured(ctx, paced, (r) => r.ok)), rate };
+}
+
+export const warmUp = (ctx: Context) => orders(ctx, { durationS: 3 });
+
 /** a. One order at a time (the floor), saturation, then half of that rate (evenly paced, and autocannon's way). */
 export async function throughput(ctx: Context): Promise<Pick<BenchResults, 'oneAtATime' | 'saturation' | 'halfLoad' | 'halfLoadAutocannon'>> {
   ctx.log('warm-up (3 s)');
-  await orders(ctx, { durationS: 3 });
+  await warmUp(ctx);
   ctx.log('one order at a time (3 s, 1 connection)');
   const oneAtATime = await orders(ctx, { durationS: 3, connections: 1 });
   const busy = await quietMachine(25, 20_000);
   ctx.log(`saturation (8 s, ${CONNECTIONS} connections; machine ${busy?.toFixed(0) ?? '?'} % busy just before)`);
-  const saturation = { ...(await measured(ctx, () => orders(ctx, { durationS: 8 }), (r) => r.ok)), connections: CONNECTIONS };
-  const rate = Math.max(1, Math.round(saturation.okPerS / 2));
+  const sat = await saturation(ctx);
+  const rate = Math.max(1, Math.round(sat.okPerS / 2));
   ctx.log(`half load, evenly paced (6 s, ${rate}/s)`);
-  const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys });
-  const halfLoad = { ...(await measured(ctx, paced, (r) => r.ok)), rate };
+  const half = await halfLoad(ctx, rate);
   ctx.log(`half load, autocannon overallRate (6 s, ${rate}/s, ${CONNECTIONS} connections)`);
   const halfLoadAutocannon = { ...(await orders(ctx, { durationS: 6, rate })), rate, connections: CONNECTIONS };
-  return { oneAtATime, saturation, halfLoad, halfLoadAutocannon };
+  return { oneAtATime, saturation: sat, halfLoad: half, halfLoadAutocannon };
 }
 
 /** e. What the server commits per second, and how many commits one order needs. */

@@ -8,11 +8,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { AxiosInstance } from 'axios';
 import { Registry } from 'prom-client';
+import { Deadline } from 'service-platform';
 import { accountClient } from '../order-service/src/clients/account-client';
-import { dependencyHttp } from '../order-service/src/clients/answers';
 import { catalogClient } from '../order-service/src/clients/catalog-client';
-import { Deadline } from '../order-service/src/clients/resilience/deadline';
+import { dependencyHttp } from '../order-service/src/clients/dependency-answers';
 import { Dependency, type DependencyPolicy } from '../order-service/src/clients/resilience/dependency';
+import { REQUEST } from '../order-service/src/domain/order';
+import type { Result } from '../order-service/src/domain/ports';
 
 /** Order's defaults (config/order-config.ts), with the bench's bulkhead. */
 const POLICY: DependencyPolicy = {
@@ -29,21 +31,24 @@ export interface Pick {
 
 type Flow = (id: string, sku: string, accountId: string) => Promise<void>;
 
+const why = (r: Exclude<Result<unknown>, { ok: true }>) => ('refused' in r ? `refused ${r.refused.code}` : `unavailable (${r.unavailable.reason})`);
+
 function layered(catalogUrl: string, accountUrl: string, serviceToken: string) {
   const registry = new Registry();
-  const catalog = catalogClient(dependencyHttp(catalogUrl, serviceToken, POLICY.maxConcurrent), new Dependency('catalog', POLICY, registry));
-  const account = accountClient(dependencyHttp(accountUrl, serviceToken, POLICY.maxConcurrent), new Dependency('account', POLICY, registry));
+  const dependencies = [new Dependency('catalog', POLICY, registry), new Dependency('account', POLICY, registry)];
+  const catalog = catalogClient(dependencyHttp(catalogUrl, serviceToken, POLICY.maxConcurrent), dependencies[0]);
+  const account = accountClient(dependencyHttp(accountUrl, serviceToken, POLICY.maxConcurrent), dependencies[1]);
   const flow: Flow = async (id, sku, accountId) => {
-    const deadline = Deadline.after(BUDGET_MS);
-    const reserved = await catalog.reserve(id, [{ sku, quantity: 1 }], 60, deadline);
-    if (!reserved.ok) throw new Error(`reserve refused: ${reserved.problem.code}`);
-    const { totalCents: amountCents, currency } = reserved.value;
-    const held = await account.hold(id, { accountId, amountCents, currency, ttlSeconds: 120 }, deadline);
-    if (!held.ok) throw new Error(`hold refused: ${held.problem.code}`);
-    if (!(await catalog.confirm(id, deadline)).ok) throw new Error('confirm refused');
-    if (!(await account.capture(id, deadline)).ok) throw new Error('capture refused');
+    const ctx = { deadline: Deadline.after(BUDGET_MS), writer: REQUEST };
+    const reserved = await catalog.reserve(id, [{ sku, quantity: 1 }], 60, ctx);
+    if (!reserved.ok) throw new Error(`reserve: ${why(reserved)}`);
+    const amountCents = reserved.value.lines.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
+    const held = await account.hold(id, { accountId, amountCents, currency: reserved.value.currency, ttlSeconds: 120 }, ctx);
+    if (!held.ok) throw new Error(`hold: ${why(held)}`);
+    if (!(await catalog.confirm(id, ctx)).ok) throw new Error('confirm refused');
+    if (!(await account.capture(id, ctx)).ok) throw new Error('capture refused');
   };
-  return { flow, shutdown: () => [catalog, account].forEach((c) => c.dependency.shutdown()) };
+  return { flow, shutdown: () => dependencies.forEach((d) => d.shutdown()) };
 }
 
 function bare(catalogUrl: string, accountUrl: string, serviceToken: string): Flow {

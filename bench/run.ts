@@ -4,11 +4,15 @@
 //   BENCH_PHASES=throughput,inprocess,tracing,database,resilience,stall,down   run only some phases (a partial report)
 //   BENCH_CPU_PROF=1   the services run under the V8 CPU profiler (cpu-profiler.mjs); a self-time summary is
 //                      written to bench/results/cpu-profile-<phases>.md (BENCH_CPU_PROF_KEEP=1 keeps the files)
+//   npm run bench -- --against <git ref> [--rounds N] [--keep]   this checkout and that commit side by side,
+//                      saturation, half load and Catalog down alternated (bench/against)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Attempt, settle, setUpShop, type Shop, Workload } from '../test-support/order-workload';
+import { type Attempt, settle, setUpShop, Workload } from '../test-support/order-workload';
 import { startSystem, type System } from '../test-support/system-harness';
+import { parseBenchArgs } from './against/options';
+import { runAgainst } from './against/run-against';
 import { quietMachine } from './cpu';
 import { profileFiles, summaryMarkdown } from './cpu-profile';
 import { distributionCost, distributionPlot } from './in-process/distribution-cost';
@@ -17,26 +21,12 @@ import { acquirePostgres, dropDatabases, serverInfo, type Server } from './postg
 import { provenance, provenanceLine } from './provenance';
 import { type BenchResults, lines, machineLine, markdown, writeReport } from './report';
 import { memoryOf, rssSampler } from './rss';
+import { ENV, MAIN, ORDER_ENV, SIDE, SWEEP_ENV } from './system-config';
 import { tokenVerificationCost } from './token-cost';
 import { tracingCost } from './tracing-cost';
 
 const RESULTS = path.join(__dirname, 'results');
 const ALL = ['throughput', 'inprocess', 'tracing', 'database', 'resilience', 'stall', 'down'];
-const ENV = { NODE_ENV: 'test', LOG_LEVEL: 'error', DB_POOL_SIZE: '20' };
-const ORDER_ENV = {
-  ORDER_REQUEST_BUDGET_MS: String(phases.BUDGET_MS), BULKHEAD_MAX_CONCURRENT: '256',
-  RESERVATION_TTL_SECONDS: '10', HOLD_TTL_SECONDS: '30', RECOVERY_GRACE_SECONDS: '4', RECOVERY_INTERVAL_SECONDS: '1',
-};
-const SWEEP_ENV = { EXPIRY_SWEEP_INTERVAL_MS: '500' };
-
-/** 50 items with ample stock and 50 accounts with ample credit: orders are never refused. */
-const shop = (sku: string, account: string): Shop => ({
-  items: Array.from({ length: 50 }, (_, i) => ({ sku: `${sku}-${i}`, stock: 10_000_000, priceCents: 100 + i })),
-  accounts: Array.from({ length: 50 }, (_, i) => ({ id: `${account}-${i}`, creditLimitCents: 2_000_000_000 })),
-});
-const MAIN = shop('BENCH', 'bench-acc');
-const SIDE = shop('BARE', 'bare-acc'); // for the flows that bypass Order (not in its invariants)
-
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
@@ -140,7 +130,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+const run = (): Promise<void> => {
+  const args = parseBenchArgs(process.argv.slice(2));
+  return args.against ? runAgainst({ ...args, against: args.against }, log) : main();
+};
+
+Promise.resolve().then(run).then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     console.error(err);

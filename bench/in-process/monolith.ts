@@ -9,7 +9,6 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Express } from 'express';
-import { Registry } from 'prom-client';
 import { applyMigrations, type BaseConfig, createLogger, ensureDatabase, loadConfig, type Logger, runService, startPeriodicTask, untraced } from 'service-platform';
 import type { z } from 'zod';
 import { buildAccountApp } from '../../account-service/src/app';
@@ -21,8 +20,8 @@ import { buildCatalogApp } from '../../catalog-service/src/app';
 import { catalogConfigSchema } from '../../catalog-service/src/config/catalog-config';
 import { createCatalogDb } from '../../catalog-service/src/data/catalog-db';
 import { reservationService } from '../../catalog-service/src/domain/reservations';
-import { buildOrderApp, type OrderClients } from '../../order-service/src/app';
-import { Dependency, type DependencyPolicy } from '../../order-service/src/clients/resilience/dependency';
+import { buildOrderApp } from '../../order-service/src/app';
+import type { OrderDependencies } from '../../order-service/src/clients/dependency-registry';
 import { orderConfigSchema } from '../../order-service/src/config/order-config';
 import { createOrderDb } from '../../order-service/src/data/order-db';
 import { orderRepository } from '../../order-service/src/data/order-repository';
@@ -30,10 +29,6 @@ import { inProcessAccount } from './account-adapter';
 import { inProcessCatalog } from './catalog-adapter';
 
 const ROOT = path.resolve(ORDER_DIR, '..'); // the services' folders, wherever this file was bundled to
-/** The adapters' Dependency objects are never called through: any policy fills the shape. */
-const INERT: DependencyPolicy = {
-  breaker: { errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeoutMs: 5_000, rollingWindowMs: 10_000 }, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, maxConcurrent: 1_000_000,
-};
 
 function required(name: string): string {
   const value = process.env[name];
@@ -65,10 +60,8 @@ async function main(): Promise<void> {
   const accountApp = buildAccountApp({ config: account.config, db: accountDb, logger });
   const reservations = reservationService(catalogApp.reservations, { defaultSeconds: catalog.config.RESERVATION_TTL_SECONDS, maxSeconds: catalog.config.RESERVATION_MAX_TTL_SECONDS });
   const holds = holdService(accountApp.holds, { defaultSeconds: account.config.HOLD_TTL_SECONDS, maxSeconds: account.config.HOLD_MAX_TTL_SECONDS });
-  const clients = (registry: Registry): OrderClients => ({
-    catalog: inProcessCatalog(reservations, new Dependency('catalog', INERT, registry)),
-    account: inProcessAccount(holds, new Dependency('account', INERT, registry)),
-  });
+  // In process there is nothing to break, fill or fail fast on: the ports, and an empty registry.
+  const dependencies = (): OrderDependencies => ({ stock: inProcessCatalog(reservations), credit: inProcessAccount(holds), registry: [] });
   // The same background work as the services' main.ts.
   const sweepers = [
     startPeriodicTask('reservation expiry', untraced(() => catalogApp.reservations.expireDue()), catalog.config.EXPIRY_SWEEP_INTERVAL_MS, logger),
@@ -82,7 +75,7 @@ async function main(): Promise<void> {
     migrationsDir: path.join(ROOT, 'order-service/prisma/migrations'),
     connect: (url, config) => createOrderDb(url, config.DB_POOL_SIZE, config.ORDER_DB_TIMEOUT_MS),
     start({ config, db, logger: orderLogger }) {
-      const http = buildOrderApp({ config, db, logger: orderLogger, clients });
+      const http = buildOrderApp({ config, db, logger: orderLogger, dependencies });
       const recovery = startPeriodicTask('order recovery', () => http.recovery.runOnce(), config.RECOVERY_INTERVAL_SECONDS * 1000, orderLogger);
       const keys = startPeriodicTask('idempotency key purge', () => orderRepository(db).purgeExpiredKeys(), 60_000, orderLogger);
       void recovery.runNow();

@@ -1,15 +1,17 @@
 // The benchmark's in-process adapters answer the saga as the HTTP clients do: the same values,
-// and the same refusals (status and problem body), for the same calls on two equal databases.
+// and the same refusals (code, finality and details), for the same calls on two equal databases.
 import { Registry } from 'prom-client';
 import { holdService } from '../../account-service/src/domain/holds';
 import { type AccountUnderTest, startAccount } from '../../account-service/test/account-harness';
 import { reservationService } from '../../catalog-service/src/domain/reservations';
 import { type CatalogUnderTest, startCatalog } from '../../catalog-service/test/catalog-harness';
-import { type AccountClient, accountClient } from '../../order-service/src/clients/account-client';
-import { type Answer, dependencyHttp } from '../../order-service/src/clients/answers';
-import { type CatalogClient, catalogClient } from '../../order-service/src/clients/catalog-client';
-import { Deadline } from '../../order-service/src/clients/resilience/deadline';
+import { Deadline } from 'service-platform';
+import { accountClient } from '../../order-service/src/clients/account-client';
+import { catalogClient } from '../../order-service/src/clients/catalog-client';
+import { dependencyHttp } from '../../order-service/src/clients/dependency-answers';
 import { Dependency, type DependencyPolicy } from '../../order-service/src/clients/resilience/dependency';
+import { REQUEST } from '../../order-service/src/domain/order';
+import type { CreditPort, Result, StockPort } from '../../order-service/src/domain/ports';
 import { inProcessAccount } from '../in-process/account-adapter';
 import { inProcessCatalog } from '../in-process/catalog-adapter';
 
@@ -19,9 +21,9 @@ const POLICY: DependencyPolicy = {
   maxConcurrent: 16,
 };
 const dependency = (name: string) => new Dependency(name, POLICY, new Registry());
-const budget = () => Deadline.after(5_000);
+const budget = () => ({ deadline: Deadline.after(5_000), writer: REQUEST });
 /** The expiry depends on when each call ran: everything else must be equal. */
-const comparable = (answers: Array<Answer<unknown>>) => JSON.parse(JSON.stringify(answers).replace(/"expiresAt":"[^"]+"/g, '"expiresAt":"…"'));
+const comparable = (answers: Array<Result<unknown>>) => JSON.parse(JSON.stringify(answers).replace(/"expiresAt":"[^"]+"/g, '"expiresAt":"…"'));
 
 describe('the in-process adapters of the saga\'s ports', () => {
   const catalogs: CatalogUnderTest[] = [];
@@ -31,7 +33,7 @@ describe('the in-process adapters of the saga\'s ports', () => {
   });
 
   /** Every kind of answer the saga meets from Catalog, in one sequence. */
-  async function catalogStory(catalog: CatalogClient): Promise<Array<Answer<unknown>>> {
+  async function catalogStory(catalog: StockPort): Promise<Array<Result<unknown>>> {
     return [
       await catalog.reserve('r-1', [{ sku: 'A', quantity: 2 }], 60, budget()),
       await catalog.reserve('r-1', [{ sku: 'A', quantity: 2 }], 60, budget()), // replay
@@ -42,14 +44,12 @@ describe('the in-process adapters of the saga\'s ports', () => {
       await catalog.confirm('r-1', budget()),
       await catalog.release('r-1', budget()), // reservation_confirmed
       await catalog.confirm('r-9', budget()), // unknown_reservation
-      await catalog.find('r-1', budget()),
-      await catalog.find('r-9', budget()), // null
       await catalog.release('r-5', budget()), // closes an id never used
       await catalog.reserve('r-5', [{ sku: 'A', quantity: 1 }], 60, budget()), // reservation_released
     ];
   }
 
-  async function accountStory(account: AccountClient): Promise<Array<Answer<unknown>>> {
+  async function accountStory(account: CreditPort): Promise<Array<Result<unknown>>> {
     const hold = (accountId: string, amountCents: number, currency = 'EUR') => ({ accountId, amountCents, currency, ttlSeconds: 60 });
     return [
       await account.hold('h-1', hold('acc', 500), budget()),
@@ -61,8 +61,6 @@ describe('the in-process adapters of the saga\'s ports', () => {
       await account.capture('h-1', budget()),
       await account.release('h-1', budget()), // hold_captured
       await account.capture('h-9', budget()), // unknown_hold
-      await account.find('h-1', budget()),
-      await account.find('h-9', budget()), // null
       await account.release('h-5', budget()),
       await account.hold('h-5', hold('acc', 100), budget()), // hold_released
     ];
@@ -76,11 +74,11 @@ describe('the in-process adapters of the saga\'s ports', () => {
       await c.putItem('USD', { stock: 10, currency: 'USD' });
     }
     const http = catalogClient(dependencyHttp(overHttp.baseUrl, undefined, 16), dependency('catalog'));
-    const local = inProcessCatalog(reservationService(inProcess.app.reservations, { defaultSeconds: 300, maxSeconds: 3_600 }), dependency('catalog'));
+    const local = inProcessCatalog(reservationService(inProcess.app.reservations, { defaultSeconds: 300, maxSeconds: 3_600 }));
 
     const expected = comparable(await catalogStory(http));
     expect(comparable(await catalogStory(local))).toEqual(expected);
-    expect(expected.filter((a: Answer<unknown>) => !a.ok).map((a: { problem: { code: string } }) => a.problem.code)).toEqual([
+    expect(expected.filter((a: Result<unknown>) => !a.ok).map((a: { refused: { code: string } }) => a.refused.code)).toEqual([
       'reservation_mismatch', 'unknown_item', 'out_of_stock', 'mixed_currencies', 'reservation_confirmed', 'unknown_reservation', 'reservation_released',
     ]);
   });
@@ -90,11 +88,11 @@ describe('the in-process adapters of the saga\'s ports', () => {
     accounts.push(overHttp, inProcess);
     for (const a of [overHttp, inProcess]) await a.putAccount('acc', { creditLimitCents: 10_000 });
     const http = accountClient(dependencyHttp(overHttp.baseUrl, undefined, 16), dependency('account'));
-    const local = inProcessAccount(holdService(inProcess.app.holds, { defaultSeconds: 300, maxSeconds: 3_600 }), dependency('account'));
+    const local = inProcessAccount(holdService(inProcess.app.holds, { defaultSeconds: 300, maxSeconds: 3_600 }));
 
     const expected = comparable(await accountStory(http));
     expect(comparable(await accountStory(local))).toEqual(expected);
-    expect(expected.filter((a: Answer<unknown>) => !a.ok).map((a: { problem: { code: string } }) => a.problem.code)).toEqual([
+    expect(expected.filter((a: Result<unknown>) => !a.ok).map((a: { refused: { code: string } }) => a.refused.code)).toEqual([
       'hold_mismatch', 'unknown_account', 'insufficient_credit', 'currency_mismatch', 'hold_captured', 'unknown_hold', 'hold_released',
     ]);
   });
@@ -102,7 +100,8 @@ describe('the in-process adapters of the saga\'s ports', () => {
   test('when the budget is all but spent, then the in-process adapter refuses before doing anything, as the HTTP client does', async () => {
     const catalog = await startCatalog();
     catalogs.push(catalog);
-    const local = inProcessCatalog(reservationService(catalog.app.reservations, { defaultSeconds: 300, maxSeconds: 3_600 }), dependency('catalog'));
-    await expect(local.release('r-1', Deadline.after(5))).rejects.toMatchObject({ code: 'dependency_unavailable', reason: 'budget_exhausted', sent: false });
+    const local = inProcessCatalog(reservationService(catalog.app.reservations, { defaultSeconds: 300, maxSeconds: 3_600 }));
+    expect(await local.release('r-1', { deadline: Deadline.after(5), writer: REQUEST }))
+      .toEqual({ ok: false, unavailable: { dependency: 'catalog', reason: 'budget_exhausted', sent: false, retryAfterSeconds: 1 } });
   });
 });

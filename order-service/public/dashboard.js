@@ -59,8 +59,12 @@
     const id = cell(o.id.slice(0, 8));
     id.title = o.id;
     const total = o.totalCents === undefined ? '—' : `${(o.totalCents / 100).toFixed(2)} ${o.currency || ''}`;
+    // An operator's settlement: what was decided, by whom, and why (the reason it needed attention in the title).
+    const settled = o.settlement ? cell(`${o.settlement.action} by ${o.settlement.by}: ${o.settlement.reason}`) : cell('');
+    if (o.settlement) settled.title = `${o.settlement.at}, from ${o.settlement.from || 'unknown'}`;
+    settled.className = 'settlement';
     tr.append(cell(new Date(o.createdAt).toLocaleTimeString()), id, cell(o.accountId), badge(o.status, `order-${o.status}`),
-      cell(total, 'number'), cell(o.reason || ''));
+      cell(total, 'number'), cell(o.reason || ''), settled);
     return tr;
   }
 

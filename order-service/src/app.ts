@@ -1,60 +1,33 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, identityProvider, loadOpenApiDocument, type Logger } from 'service-platform';
-import { type AccountClient, accountClient } from './clients/account-client';
-import { dependencyHttp } from './clients/answers';
-import { type CatalogClient, catalogClient } from './clients/catalog-client';
-import { Dependency, type DependencyPolicy } from './clients/resilience/dependency';
+import { answerReserveMs, createHttpApp, credentialsFrom, createHttpMetrics, type HttpApp, identityProvider, loadOpenApiDocument, type Logger } from 'service-platform';
+import { availabilityOf, type OrderDependencies } from './clients/dependency-registry';
+import { httpDependencies } from './clients/http-dependencies';
+import type { Dependency } from './clients/resilience/dependency';
 import type { OrderConfig } from './config/order-config';
 import { dashboardState } from './dashboard/dashboard-state';
 import { DependencyHistory } from './dashboard/dependency-history';
 import { thisReplica } from './dashboard/replica';
 import type { OrderDb } from './data/order-db';
 import { type OrderRepository, orderRepository } from './data/order-repository';
-import { NO_HOOKS, orderSaga, type SagaHooks } from './domain/order-saga';
+import { orderSaga } from './domain/order-saga';
 import { placeOrderUseCase } from './domain/place-order';
 import { type RecoveryWorker, recoveryWorker } from './domain/recovery';
 import { settleOrderUseCase } from './domain/settle-order';
 import { dashboardPages, dashboardRoutes } from './routes/dashboard-routes';
 import { orderRoutes } from './routes/order-routes';
+import { heldAt, heldBeforeRecovery, pauseBeforeConfirm, type SagaHooks, type SagaPorts } from './saga/saga-hooks';
+import { traced } from './saga/saga-spans';
 import { SERVICE_DIR } from './service-dir';
 
 export const OPENAPI_FILE = path.join(SERVICE_DIR, '../openapi/order.yaml');
-
-function dependencyPolicy(config: OrderConfig): DependencyPolicy {
-  return {
-    breaker: {
-      errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
-      volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
-      resetTimeoutMs: config.BREAKER_RESET_MS,
-      rollingWindowMs: config.BREAKER_WINDOW_MS,
-    },
-    retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS },
-    maxConcurrent: config.BULKHEAD_MAX_CONCURRENT,
-  };
-}
 
 /** The dashboard's outcomes per second are averaged over this window; it lists this many orders. */
 const DASHBOARD_RATE_WINDOW_MS = 10_000;
 const DASHBOARD_LAST_ORDERS = 20;
 /** The charts: five minutes of history, one point every five seconds (main.ts's timer samples it). */
 export const DASHBOARD_HISTORY = { windowMs: 5 * 60_000, sampleMs: 5_000 };
-
-/** The saga's ports to Catalog and Account. */
-export interface OrderClients {
-  catalog: CatalogClient;
-  account: AccountClient;
-}
-
-function httpClients(config: OrderConfig, registry: Registry): OrderClients {
-  const policy = dependencyPolicy(config);
-  const sockets = config.BULKHEAD_MAX_CONCURRENT;
-  return {
-    catalog: catalogClient(dependencyHttp(config.CATALOG_URL, config.SERVICE_TOKEN, sockets), new Dependency('catalog', policy, registry)),
-    account: accountClient(dependencyHttp(config.ACCOUNT_URL, config.SERVICE_TOKEN, sockets), new Dependency('account', policy, registry)),
-  };
-}
 
 export interface OrderApp extends HttpApp {
   recovery: RecoveryWorker;
@@ -63,11 +36,10 @@ export interface OrderApp extends HttpApp {
   history: DependencyHistory;
 }
 
-/** The test hook of the configuration: a pause of the request path after the point of no return. */
-function configHooks(config: OrderConfig): SagaHooks {
-  const pauseMs = config.SAGA_PAUSE_BEFORE_CONFIRM_MS;
-  if (pauseMs === 0) return NO_HOOKS;
-  return { at: (point, _id, writer) => (point === 'confirm' && writer.kind === 'request' ? new Promise((r) => setTimeout(r, pauseMs)) : undefined) };
+/** The ports as the saga, recovery and settling use them: traced, and held where a test (or the pause) says. */
+function sagaPorts(dependencies: OrderDependencies, orders: OrderRepository, hooks: SagaHooks | undefined): SagaPorts {
+  const ports = traced({ stock: dependencies.stock, credit: dependencies.credit, orders });
+  return hooks ? heldAt(ports, hooks) : ports;
 }
 
 /** Orders that only a person can settle: counted as they happen, and how many there are now. */
@@ -82,18 +54,23 @@ function attentionMetrics(registry: Registry, orders: OrderRepository) {
   return () => total.inc();
 }
 
-/** `clients`: other adapters of the two ports (the benchmark's in-process ones); by default the HTTP clients. */
+/**
+ * The one place where Order is wired. `dependencies`: other adapters of the stock and credit ports
+ * (the benchmark's in-process ones); by default Catalog and Account over HTTP. `hooks`: test barriers.
+ */
 export function buildOrderApp(deps: {
-  config: OrderConfig; db: OrderDb; logger: Logger; validateResponses?: boolean; hooks?: SagaHooks; clients?: (registry: Registry) => OrderClients;
+  config: OrderConfig; db: OrderDb; logger: Logger; validateResponses?: boolean; hooks?: SagaHooks;
+  dependencies?: (metrics: Registry) => OrderDependencies;
 }): OrderApp {
   const { config, db, logger } = deps;
   const metrics = createHttpMetrics('order');
-  const { catalog, account } = (deps.clients ?? ((registry) => httpClients(config, registry)))(metrics.registry);
-  const orders = orderRepository(db);
-  const hooks = deps.hooks ?? configHooks(config);
+  const outbound = (deps.dependencies ?? ((registry) => httpDependencies(config, registry)))(metrics.registry);
+  const repository = orderRepository(db);
+  const hooks = deps.hooks ?? pauseBeforeConfirm(config.SAGA_PAUSE_BEFORE_CONFIRM_MS);
+  const { stock, credit, orders } = sagaPorts(outbound, repository, hooks);
   const saga = orderSaga({
-    orders, catalog, account, logger, hooks,
-    onNeedsAttention: attentionMetrics(metrics.registry, orders),
+    orders, stock, credit, logger,
+    onNeedsAttention: attentionMetrics(metrics.registry, repository),
     policy: {
       reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
       holdTtlSeconds: config.HOLD_TTL_SECONDS,
@@ -104,27 +81,25 @@ export function buildOrderApp(deps: {
   const placeOrder = placeOrderUseCase({
     orders, saga, logger,
     budgetMs: config.ORDER_REQUEST_BUDGET_MS,
-    answerReserveMs: 2 * config.ORDER_DB_TIMEOUT_MS,
+    answerReserveMs: answerReserveMs(config.ORDER_DB_TIMEOUT_MS),
     keyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS,
     graceSeconds: config.RECOVERY_GRACE_SECONDS,
-    // Every order needs Catalog; Account too unless it is free, which only Catalog's prices tell.
-    failFast: () => catalog.dependency.refusalWhileOpen() ?? account.dependency.refusalWhileOpen(),
-    retryAfterSeconds: () => Math.max(catalog.dependency.retryAfterSeconds(), account.dependency.retryAfterSeconds()),
+    availability: availabilityOf(outbound.registry),
   });
-  const dependencies = [catalog.dependency, account.dependency];
+  const dependencies = outbound.registry;
   // One credentials object: authentication and /dependencies share its key set (its cache and state).
   const credentials = credentialsFrom(config, true);
   const keySet = identityProvider(credentials);
   const routes = Router();
   const settleOrder = settleOrderUseCase({ orders, saga, logger, budgetMs: config.ORDER_REQUEST_BUDGET_MS });
   // The admin token is one shared secret: its holder is "admin"; without it (development) anyone is.
-  routes.use(orderRoutes(placeOrder, orders, { settleOrder, operator: config.ADMIN_TOKEN ? 'admin' : 'development' }));
+  routes.use(orderRoutes(placeOrder, repository, { settleOrder, operator: config.ADMIN_TOKEN ? 'admin' : 'development' }));
   routes.get('/dependencies', (_req, res) => {
     res.json({ items: dependencies.map((d) => d.snapshot()), identityProvider: keySet?.snapshot() ?? null });
   });
   const history = new DependencyHistory(dependencies, metrics.registry, DASHBOARD_HISTORY);
   routes.use(dashboardRoutes(dashboardState({
-    dependencies, orders, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS, history, replica: thisReplica(),
+    dependencies, orders: repository, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS, history, replica: thisReplica(),
   })));
   const http = createHttpApp({
     service: 'order',
@@ -142,7 +117,7 @@ export function buildOrderApp(deps: {
     pages: dashboardPages(),
   });
   const recovery = recoveryWorker({
-    orders, saga, logger, hooks,
+    orders, logger, saga: hooks ? heldBeforeRecovery(saga, hooks) : saga,
     policy: {
       leaseSeconds: config.RECOVERY_LEASE_SECONDS,
       renewEveryMs: config.RECOVERY_LEASE_RENEW_SECONDS * 1000,

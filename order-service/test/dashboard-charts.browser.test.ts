@@ -10,6 +10,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { installFakes } from './fake-dependencies';
+import { leftOrder } from './order-factory';
 import { isolateNetwork, type OrderUnderTest, restoreNetwork, startOrder } from './order-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -95,6 +96,18 @@ describe("The dashboard's charts, in a real browser, when Catalog's breaker open
     expect(await page.locator('#replica').innerText()).toContain(os.hostname());
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'dashboard-charts.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  test('when an operator settled an order that needed attention, then its row says what was decided, by whom and why', async () => {
+    const id = await leftOrder(order, { state: 'needs_attention', reason: { code: 'credit_not_reauthorized', title: 't' } });
+    const settled = await order.call('POST', `/orders/${id}/settlement`, { action: 'accept', reason: 'Paid by bank transfer' });
+    expect(settled.body.status).toBe('confirmed');
+    await page.goto(`${order.baseUrl}/dashboard`);
+    const row = page.locator(`#orders tr[data-order-id="${id}"]`);
+    await row.waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(await row.locator('td.settlement').innerText()).toBe('accept by development: Paid by bank transfer');
+    expect(await row.locator('td.settlement').getAttribute('title')).toContain('credit_not_reauthorized');
     expect(errors).toEqual([]);
   });
 });

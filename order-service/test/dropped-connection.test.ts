@@ -6,15 +6,18 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { Registry } from 'prom-client';
 import { accountClient } from '../src/clients/account-client';
-import { dependencyHttp } from '../src/clients/answers';
-import { Deadline } from '../src/clients/resilience/deadline';
+import { Deadline } from 'service-platform';
+import { dependencyHttp } from '../src/clients/dependency-answers';
 import { Dependency } from '../src/clients/resilience/dependency';
+import { REQUEST } from '../src/domain/order';
 
 const POLICY = {
   breaker: { errorThresholdPercentage: 50, volumeThreshold: 100, resetTimeoutMs: 5_000, rollingWindowMs: 10_000 },
   retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
   maxConcurrent: 8,
 };
+
+const within = (ms: number) => ({ deadline: Deadline.after(ms), writer: REQUEST });
 
 describe('a dropped connection', () => {
   let server: http.Server;
@@ -49,7 +52,7 @@ describe('a dropped connection', () => {
     const dependency = new Dependency('account', POLICY, new Registry());
     const account = accountClient(dependencyHttp(url, undefined, 8), dependency);
     drops = 1;
-    const held = await account.hold('order-1', { accountId: 'acc-1', amountCents: 500, currency: 'EUR', ttlSeconds: 60 }, Deadline.after(3_000));
+    const held = await account.hold('order-1', { accountId: 'acc-1', amountCents: 500, currency: 'EUR', ttlSeconds: 60 }, within(3_000));
     expect(held).toMatchObject({ ok: true, value: { id: 'order-1', status: 'held' } });
     expect(seen).toEqual(['PUT /holds/order-1', 'PUT /holds/order-1']); // the dropped attempt, then the retry
     expect(dependency.snapshot().stats).toMatchObject({ failures: 1, successes: 1 });
@@ -61,8 +64,8 @@ describe('a dropped connection', () => {
     const account = accountClient(dependencyHttp(url, undefined, 8), dependency);
     drops = 100;
     seen.length = 0;
-    await expect(account.hold('order-2', { accountId: 'acc-1', amountCents: 500, currency: 'EUR', ttlSeconds: 60 }, Deadline.after(3_000)))
-      .rejects.toMatchObject({ code: 'dependency_unavailable', dependency: 'account', reason: 'failed' });
+    expect(await account.hold('order-2', { accountId: 'acc-1', amountCents: 500, currency: 'EUR', ttlSeconds: 60 }, within(3_000)))
+      .toMatchObject({ ok: false, unavailable: { dependency: 'account', reason: 'failed', sent: true } });
     expect(seen).toHaveLength(POLICY.retry.maxAttempts);
     dependency.shutdown();
   });

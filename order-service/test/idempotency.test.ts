@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { createHash } from 'node:crypto';
 import { orderRepository } from '../src/data/order-repository';
-import type { SagaHooks } from '../src/domain/order-saga';
+import type { SagaHooks } from '../src/saga/saga-hooks';
 import { installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
 

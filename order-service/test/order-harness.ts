@@ -8,7 +8,7 @@ import { createTestDatabase } from '../../test-support/test-database';
 import { buildOrderApp } from '../src/app';
 import { type OrderConfig, orderConfigSchema } from '../src/config/order-config';
 import { createOrderDb } from '../src/data/order-db';
-import type { SagaHooks } from '../src/domain/order-saga';
+import type { SagaHooks } from '../src/saga/saga-hooks';
 import { ACCOUNT_URL, CATALOG_URL } from './fake-dependencies';
 
 export const MIGRATIONS = path.resolve(__dirname, '../prisma/migrations');

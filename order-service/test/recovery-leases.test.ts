@@ -2,7 +2,7 @@
 // time, only while that owner works on it, renewed while it works; a stalled owner's lease lapses,
 // another worker takes the order over, and the stalled owner's writes lose. See docs/recovery.md.
 import nock from 'nock';
-import type { SagaHooks } from '../src/domain/order-saga';
+import type { SagaHooks } from '../src/saga/saga-hooks';
 import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
 import { leftOrder } from './order-factory';

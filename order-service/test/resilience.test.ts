@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import nock from 'nock';
 import { Registry } from 'prom-client';
-import { Deadline } from '../src/clients/resilience/deadline';
-import { Dependency, FAIR_ATTEMPT_MS, MIN_USEFUL_BUDGET_MS } from '../src/clients/resilience/dependency';
+import { Deadline, FAIR_ATTEMPT_MS, MIN_USEFUL_ATTEMPT_MS } from 'service-platform';
+import { Dependency } from '../src/clients/resilience/dependency';
 import { DependencyHttpError } from '../src/clients/typed-http';
 import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, ORDER, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
@@ -175,7 +175,7 @@ describe('What a dependency\'s breaker counts', () => {
   test('when calls come with less than the useful budget left (a slow earlier step spent it), then none is sent and the breaker counts nothing', async () => {
     const scope = nock(HOST).get('/holds/h-1').delay(200).reply(200, {}).persist();
     for (let i = 0; i < 8; i++) {
-      await expect(dependency.call(Deadline.after(MIN_USEFUL_BUDGET_MS - 5), get, true)).rejects.toMatchObject({ reason: 'budget_exhausted', sent: false });
+      await expect(dependency.call(Deadline.after(MIN_USEFUL_ATTEMPT_MS - 5), get, true)).rejects.toMatchObject({ unavailable: { reason: 'budget_exhausted', sent: false } });
     }
     expect(scope.isDone()).toBe(false); // never reached
     expect(dependency.snapshot()).toMatchObject({ state: 'closed', stats: { successes: 0, failures: 0, timeouts: 0 } });
@@ -198,7 +198,7 @@ describe('What a dependency\'s breaker counts', () => {
 
   test('when one call is retried, then each attempt counts toward the breaker (three 503s are three failures)', async () => {
     nock(HOST).get('/holds/h-1').times(3).reply(503, {});
-    await expect(dependency.call(Deadline.after(2_000), get, true)).rejects.toMatchObject({ reason: 'failed' });
+    await expect(dependency.call(Deadline.after(2_000), get, true)).rejects.toMatchObject({ unavailable: { reason: 'failed' } });
     expect(dependency.snapshot().stats).toMatchObject({ failures: 3, timeouts: 0 });
   });
 });

@@ -2,8 +2,8 @@
 // opens (never by sleeps). Whatever the interleaving, exactly one actor decides the order, the
 // fakes' commitments match its final state, and the client's answer agrees with it.
 import nock from 'nock';
-import type { Writer } from '../src/data/order-repository';
-import type { SagaHooks, SagaPoint } from '../src/domain/order-saga';
+import type { Writer } from '../src/domain/order';
+import type { SagaHooks, SagaPoint } from '../src/saga/saga-hooks';
 import type { OrderState } from '../src/domain/order-state';
 import { barrier, installFakes, problem, type Fakes, type Reply } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';

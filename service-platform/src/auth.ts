@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { errors as joseErrors, jwtVerify } from 'jose';
-import { Forbidden, IdentityProviderUnavailable, InvalidToken } from './auth-errors';
+import { Forbidden } from './auth-errors';
 import type { BaseConfig } from './config';
+import { type CustomerTokens, customerTokenVerifier } from './customer-tokens';
 import { RouteNotFound, Unauthorized } from './errors';
-import { type JwksKeySet, jwksKeySet } from './jwks-key-set';
 import { routeMatchOf, type SchemeName } from './routing';
+
+export { type CustomerTokens, type CustomerTokenVerifier, customerTokenVerifier, identityProvider } from './customer-tokens';
 
 
 /** Who is calling, as the operation's security schemes established it. */
@@ -17,18 +18,6 @@ export type Principal =
   /** Customer authentication is off (development): the caller may act for any account. */
   | { kind: 'anyone' };
 
-
-export interface CustomerTokens {
-  jwksUrl: string;
-  issuer: string;
-  audience: string;
-  /** A token with an unknown `kid` refetches the JWKS only if the cached set is at least this old. */
-  cooldownSeconds: number;
-  /** How long the last good JWKS still verifies tokens while the identity provider cannot be reached. */
-  maxStaleSeconds: number;
-  /** The JOSE `typ` an access token must carry (e.g. `at+jwt`, RFC 9068); unset: any. */
-  tokenTyp?: string;
-}
 
 export interface Credentials {
   adminToken?: string;
@@ -49,23 +38,6 @@ export function credentialsFrom(config: BaseConfig, customerAuth: boolean): Cred
   };
 }
 
-// One key set per CustomerTokens object, so that `authenticate` and a service's /dependencies
-// listing share the same cache (keyed weakly: the settings object is the key set's owner).
-const keySets = new WeakMap<CustomerTokens, JwksKeySet>();
-
-/**
- * The identity provider's key set that `authenticate(doc, credentials)` verifies customer tokens
- * with (pass the same `credentials` object), for `/dependencies`: `identityProvider(c)?.snapshot()`.
- * Undefined: customer authentication is off.
- */
-export function identityProvider(credentials: Credentials): JwksKeySet | undefined {
-  const settings = credentials.customer;
-  if (!settings) return undefined;
-  let keySet = keySets.get(settings);
-  if (!keySet) keySets.set(settings, (keySet = jwksKeySet(settings)));
-  return keySet;
-}
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** A shared secret, compared in constant time (hashing first makes the lengths equal). Unset: open. */
@@ -75,34 +47,8 @@ function sharedSecret(expected: string | undefined, principal: Principal) {
   return { verify: async (token: string) => (timingSafeEqual(digest(token), expectedDigest) ? principal : null) };
 }
 
-/**
- * Customer access tokens (OAuth 2.0 / OpenID Connect JWTs), verified with jose against the
- * identity provider's JWKS: signature (ES256 or RS256, the key chosen by `kid`; `alg: none` and
- * keys not in the JWKS refused), `iss`, `aud`, `exp`/`nbf` with 30 s of clock tolerance. The JWKS
- * comes from `identityProvider` (jwks-key-set.ts): cached, refreshed in the background, kept through
- * outages up to maxStale; past that its IdentityProviderUnavailable (503) passes through unchanged.
- */
-function customerTokens(credentials: Credentials) {
-  const settings = credentials.customer;
-  const jwks = identityProvider(credentials);
-  if (!settings || !jwks) return { open: { kind: 'anyone' } as Principal };
-  return {
-    verify: async (token: string): Promise<Principal | null> => {
-      if (token.split('.').length !== 3) return null;
-      try {
-        const { payload } = await jwtVerify(token, jwks.key, {
-          issuer: settings.issuer, audience: settings.audience, algorithms: ['ES256', 'RS256'], clockTolerance: 30, requiredClaims: ['sub', 'exp'],
-          ...(settings.tokenTyp ? { typ: settings.tokenTyp } : {}),
-        });
-        return { kind: 'customer', accountId: payload.sub! };
-      } catch (err) {
-        if (err instanceof IdentityProviderUnavailable) throw err; // the JWKS could not be fetched: not the caller's fault
-        if (err instanceof joseErrors.JOSEError) throw new InvalidToken(err.code);
-        throw err; // neither the token's fault nor the provider's: ours, answered 500
-      }
-    },
-  };
-}
+const customerTokens = (credentials: Credentials) =>
+  (credentials.customer ? { verify: customerTokenVerifier(credentials.customer).verify } : { open: { kind: 'anyone' } as Principal });
 
 /**
  * Authenticates every request against the security of the operation the route gate matched (the

@@ -9,7 +9,13 @@ export class JwksFetchFailed extends Error {
 export interface FetchedKeySet {
   resolve: ReturnType<typeof createLocalJWKSet>;
   keys: number;
+  /** The keys in a canonical form (member and key order ignored): equal for an unchanged set. */
+  fingerprint: string;
 }
+
+const canonical = (value: unknown): string => (value !== null && typeof value === 'object' && !Array.isArray(value)
+  ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+  : JSON.stringify(value));
 
 /**
  * One GET of the JWKS. Anything but a 200 whose body jose accepts as a key set is a failure
@@ -35,7 +41,7 @@ export async function fetchJwks(url: string, timeoutMs: number): Promise<Fetched
   }
   try {
     const jwks = body as JSONWebKeySet;
-    return { resolve: createLocalJWKSet(jwks), keys: jwks.keys.length };
+    return { resolve: createLocalJWKSet(jwks), keys: jwks.keys.length, fingerprint: jwks.keys.map(canonical).sort().join('\n') };
   } catch {
     throw new JwksFetchFailed('the JWKS body is not a JSON Web Key Set');
   }

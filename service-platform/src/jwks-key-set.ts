@@ -37,6 +37,13 @@ export interface JwksKeySet {
   /** For jose's `jwtVerify(token, keySet.key, …)`. */
   key: JWTVerifyGetKey;
   snapshot(): KeySetSnapshot;
+  /**
+   * Which set `key` would verify with now: a number that changes whenever a fetch brings different
+   * keys (a rotation, a key withdrawn), or undefined when no set is usable (verification would be
+   * 503). Like `key`, it starts the background refresh of a set older than maxAge, so that callers
+   * answering from a cache of verified tokens still notice a rotation.
+   */
+  version(): number | undefined;
   /** Resolves once no refresh is in flight (tests, shutdown). */
   settled(): Promise<void>;
 }
@@ -67,13 +74,16 @@ export function jwksKeySet(settings: KeySetSettings): JwksKeySet {
   let lastError: string | null = null;
   let lastFetchAt: number | null = null;
   let inFlight: Promise<boolean> | undefined;
+  let version = 0; // bumped when a fetch brings keys that differ from the cached ones
 
   /** Callers arriving while a fetch runs share it. Never rejects: the outcome is in the state. */
   function refresh(): Promise<boolean> {
     inFlight ??= (async () => {
       const startedAt = (lastFetchAt = now());
       try {
-        cached = { ...(await fetchJwks(settings.jwksUrl, timeoutMs)), fetchedAt: startedAt };
+        const fetched = await fetchJwks(settings.jwksUrl, timeoutMs);
+        if (fetched.fingerprint !== cached?.fingerprint) version += 1;
+        cached = { ...fetched, fetchedAt: startedAt };
         [failures, retryAt, lastError] = [0, 0, null];
         return true;
       } catch (err) {
@@ -98,10 +108,16 @@ export function jwksKeySet(settings: KeySetSettings): JwksKeySet {
   const unavailable = () => new IdentityProviderUnavailable(Math.max(1, Math.ceil((retryAt - now()) / 1000)));
   const usableSet = () => (cached && now() - cached.fetchedAt < maxStaleMs ? cached : undefined);
 
-  async function key(header: JWSHeaderParameters, token: FlattenedJWSInput) {
+  /** The usable set, refreshed in the background (not awaited: stale-while-revalidate) when it is old. */
+  function currentSet() {
     const usable = usableSet();
+    if (usable && now() - usable.fetchedAt >= maxAgeMs && now() >= retryAt) void refresh();
+    return usable;
+  }
+
+  async function key(header: JWSHeaderParameters, token: FlattenedJWSInput) {
+    const usable = currentSet();
     if (!usable) return (await fetchedNow()).resolve(header, token);
-    if (now() - usable.fetchedAt >= maxAgeMs && now() >= retryAt) void refresh(); // not awaited: stale-while-revalidate
     try {
       return await usable.resolve(header, token);
     } catch (err) {
@@ -115,6 +131,7 @@ export function jwksKeySet(settings: KeySetSettings): JwksKeySet {
 
   return {
     key,
+    version: () => (currentSet() ? version : undefined),
     snapshot: () => ({
       name: 'identity-provider',
       url: settings.jwksUrl,

@@ -1,16 +1,15 @@
-import { baseConfigSchema, ConfigError } from './config';
-import { createLogger } from './logger';
+import { baseConfigSchema, ConfigError, configErrorReport, setVariables } from './config';
+import { describeConfigIssues } from './config-messages';
+import { createLogger, readableLogsWanted } from './logger';
 import { applyMigrations } from './migrations';
 
 /** A migration run needs only the database: no tokens, no identity provider, no embedded fallback. */
 const migrateSettingsSchema = baseConfigSchema.pick({ LOG_LEVEL: true }).extend({ DATABASE_URL: baseConfigSchema.shape.DATABASE_URL.unwrap() });
 
 function migrateSettings(env: NodeJS.ProcessEnv) {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = setVariables(env);
   const parsed = migrateSettingsSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(`Invalid configuration from the environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
+  if (!parsed.success) throw new ConfigError(describeConfigIssues(migrateSettingsSchema, parsed.error, cleaned));
   return parsed.data;
 }
 
@@ -27,10 +26,10 @@ export async function migrateCommand(def: { name: string; migrationsDir: string 
     settings = migrateSettings(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${def.name}-service migrate: ${err.message}\n`);
+    process.stderr.write(configErrorReport(`${def.name}-service`, err, 'cannot migrate'));
     return 78; // EX_CONFIG
   }
-  const logger = createLogger(`${def.name}-service`, settings.LOG_LEVEL);
+  const logger = createLogger(`${def.name}-service`, settings.LOG_LEVEL, { readable: readableLogsWanted() });
   try {
     const applied = await applyMigrations(settings.DATABASE_URL, def.migrationsDir, logger);
     logger.info({ applied }, `${def.name}-service: ${applied.length} migration(s) applied, the schema is up to date`);

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { answerClientErrors } from './client-errors';
-import { type BaseConfig, ConfigError, loadConfig } from './config';
+import { type BaseConfig, ConfigError, configErrorReport, loadConfig } from './config';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import type { HttpApp } from './http-app';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger, readableLogsWanted } from './logger';
 import { migrateCommand } from './migrate-command';
 import { applyMigrations } from './migrations';
+import { nextFreePort, portRefusal, portRefusalMessage } from './port-check';
 import { gracefulShutdown } from './shutdown';
 import { stopTracing, tracingState } from './tracing';
 
@@ -31,6 +32,15 @@ export interface ServiceDefinition<C extends ServiceConfig, D extends Disconnect
   start(deps: { config: C; db: D; logger: Logger }): { http: HttpApp; stop?: () => Promise<void> };
 }
 
+/** Exits 78 with the port, the variable that moves it and its holder when `config.PORT` cannot be listened on. */
+async function exitIfPortRefused(who: string, config: ServiceConfig, known?: string): Promise<void> {
+  const code = known ?? (await portRefusal(config.PORT, config.HOST));
+  if (code === undefined) return;
+  const suggestion = code === 'EADDRINUSE' ? await nextFreePort(config.PORT, config.HOST) : undefined;
+  process.stderr.write(`${portRefusalMessage({ who, port: config.PORT, host: config.HOST, code, variable: 'PORT', suggestion })}\n`);
+  process.exit(78); // EX_CONFIG: the setting, not the program, has to change
+}
+
 /**
  * Start-up common to every service: config (fail fast), database (DATABASE_URL, or an embedded
  * PostgreSQL under DATA_DIR), migrations, demo data, HTTP, and graceful shutdown on SIGTERM/SIGINT.
@@ -47,10 +57,12 @@ export async function runService<C extends ServiceConfig, D extends Disconnectab
     config = loadConfig(def.configSchema, process.env, { customerAuth: def.customerAuth });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${def.name}-service: ${err.message}\n`);
+    process.stderr.write(configErrorReport(`${def.name}-service`, err));
     process.exit(78); // EX_CONFIG
   }
-  const logger = createLogger(`${def.name}-service`, config.LOG_LEVEL);
+  // Before the database and the migrations: a port in use is said at once, not after a minute's work.
+  await exitIfPortRefused(`${def.name}-service`, config);
+  const logger = createLogger(`${def.name}-service`, config.LOG_LEVEL, { readable: readableLogsWanted() });
   logger.info({ tracing: tracingState() }, tracingState().on ? 'tracing on' : 'tracing off');
   for (const key of ['ADMIN_TOKEN', 'SERVICE_TOKEN'] as const) {
     if (!config[key]) logger.warn(`${key} is not set: the operations it guards are open to anyone (refused in production)`);
@@ -68,7 +80,12 @@ export async function runService<C extends ServiceConfig, D extends Disconnectab
   const { http, stop } = def.start({ config, db, logger });
   const server = http.app.listen(config.PORT, config.HOST);
   answerClientErrors(server);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const refused = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => server.once('listening', () => resolve(undefined)).once('error', resolve));
+  if (refused) {
+    // Taken since the check above: said the same way, after closing what was opened.
+    await Promise.allSettled([stop?.(), db.$disconnect(), embedded?.stop()]);
+    await exitIfPortRefused(`${def.name}-service`, config, refused.code ?? refused.message);
+  }
   const shutdown = gracefulShutdown({
     server,
     health: http.health,

@@ -1,3 +1,4 @@
+import { CLIENT_TIMER_SLACK_MS, databaseShareMs } from './budget-policy';
 import { BudgetExhausted } from './errors';
 import { isBudgetTimeout, isRetryableConflict } from './database-errors';
 import { currentContext } from './request-context';
@@ -33,17 +34,6 @@ export function rollbackWith<T>(value: T): never {
 }
 
 const DEFAULTS = { maxAttempts: 3, maxWaitMs: 10_000, timeoutMs: 15_000 } as const;
-/** Prisma's own (client-side) transaction timer fires this long after the database's: the database's wins. */
-const CLIENT_TIMER_SLACK_MS = 1_000;
-
-/**
- * The milliseconds the database may spend of what is left of a budget. A statement's timeout starts
- * when the statement does, after the ones before it, and the cancel, the rollback and the answer
- * take round trips too (30-60 ms each through Prisma on a loaded two-core machine): a third of the
- * budget, at most 100 ms, is kept for them.
- */
-const databaseShare = (remainingMs: number, capMs: number) =>
-  Math.max(1, Math.floor(Math.min(remainingMs - Math.min(100, remainingMs / 3), capMs)));
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -67,7 +57,7 @@ export async function inTransaction<Tx extends SqlRunner, R>(
     try {
       return await db.$transaction(async (tx) => {
         if (remaining !== undefined) {
-          const ms = String(databaseShare(remaining, timeoutMs));
+          const ms = String(databaseShareMs(remaining, timeoutMs));
           await tx.$queryRawUnsafe(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)`, ms);
         }
         return work(tx);
@@ -97,7 +87,7 @@ export async function inOneStatement<R>(run: (lockTimeoutMs: number) => Promise<
   for (let attempt = 1; ; attempt++) {
     const remaining = deadline === undefined ? undefined : deadline - Date.now();
     if (remaining !== undefined && remaining <= 0) throw new BudgetExhausted();
-    const ms = remaining === undefined ? timeoutMs : databaseShare(remaining, timeoutMs);
+    const ms = remaining === undefined ? timeoutMs : databaseShareMs(remaining, timeoutMs);
     try {
       return await run(ms);
     } catch (err) {

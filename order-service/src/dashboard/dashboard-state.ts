@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Dependency, DependencySnapshot } from '../clients/resilience/dependency';
-import type { OrderRecord, OrderRepository } from '../data/order-repository';
+import type { OrderRepository } from '../data/order-repository';
+import type { OrderRecord } from '../domain/order';
 import type { DependencyHistory, HistorySnapshot } from './dependency-history';
 import { callTotals, OutcomeRates, type OutcomeRatesPerSecond } from './outcome-rates';
 import type { Replica } from './replica';

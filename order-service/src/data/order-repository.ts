@@ -1,70 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, InvalidCursor, type Page, toPage } from 'service-platform';
 import { Prisma } from '../generated/prisma/client';
+import type { KeyClaim, KeyTerms, MoveData, OrderLine, OrderRecord, OrderStore, Reason, Settlement, Writer } from '../domain/order';
 import { type Move, type OrderState, statesOf, type PublicStatus } from '../domain/order-state';
 import type { OrderDb } from './order-db';
 
 /** What a cursor we issued holds: a time since 1970 (before year 10000) and an order id. */
 const MAX_TIME = Date.UTC(10000, 0, 1);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-  unitPriceCents?: number;
-  lineTotalCents?: number;
-}
-
-/** Why an order was rejected, failed or needs attention: a stable code and what to tell the client. No HTTP. */
-export interface Reason {
-  code: string;
-  title: string;
-  detail?: string;
-  /** For a failure a client may retry: when. */
-  retryAfterSeconds?: number;
-  [extension: string]: unknown;
-}
-
-export interface OrderRecord {
-  id: string;
-  requestHash: string;
-  accountId: string;
-  state: OrderState;
-  lines: OrderLine[];
-  totalCents: number | null;
-  currency: string | null;
-  reason: Reason | null;
-  /** A rejected or failed order whose releases have not been acknowledged yet. */
-  releasesOwed: boolean;
-  /** Set once an operator settled the order (it needed attention): who decided what, and why. */
-  settlement: Settlement | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export type SettleAction = 'retry' | 'accept' | 'fail';
-export interface Settlement {
-  action: SettleAction;
-  /** Who decided (the admin principal). */
-  by: string;
-  why: string;
-  at: string;
-  /** The reason code the order needed attention for. */
-  from: string | null;
-}
-
-/** Who may write: anyone who holds the state (the request path), or the owner of a live lease (recovery). */
-export type Writer = { kind: 'request' } | { kind: 'lease'; owner: string };
-export const REQUEST: Writer = { kind: 'request' };
-
-/** What a move writes besides the state. */
-export interface MoveData {
-  priced?: { lines: OrderLine[]; totalCents: number; currency: string };
-  reason?: Reason;
-  settlement?: Settlement;
-  /** When recovery may look at the order next, in seconds from now (database clock). */
-  nextAttemptInSeconds?: number;
-}
 
 const COLUMNS = Prisma.sql`id::text AS id, request_hash AS "requestHash", account_id AS "accountId", state, lines,
   total_cents AS "totalCents", currency, reason, releases_owed AS "releasesOwed", settlement, created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -103,7 +46,7 @@ export function orderRepository(db: OrderDb) {
      * (database clock). `firstRequestOpen`: the first request may still be running (it is within
      * its budget), so a replay must not answer for it yet.
      */
-    async claim(key: string, requestHash: string, accountId: string, lines: OrderLine[], ttl: { keySeconds: number; graceSeconds: number; budgetMs: number }) {
+    async claim(key: string, requestHash: string, accountId: string, lines: OrderLine[], ttl: KeyTerms): Promise<KeyClaim | null> {
       const insert = () => one(Prisma.sql`
         INSERT INTO orders (id, idempotency_key, idempotency_expires_at, request_hash, account_id, state, lines, next_attempt_at)
         VALUES (${randomUUID()}::uuid, ${key}, now() + make_interval(secs => ${ttl.keySeconds}::int), ${requestHash}, ${accountId},
@@ -230,7 +173,7 @@ export function orderRepository(db: OrderDb) {
 
     purgeExpiredKeys: () =>
       db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`,
-  };
+  } satisfies OrderStore & Record<string, unknown>;
 }
 
 export type OrderRepository = ReturnType<typeof orderRepository>;

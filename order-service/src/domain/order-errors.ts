@@ -1,4 +1,6 @@
 import { Problem } from 'service-platform';
+import { unavailable } from './order-reasons';
+import type { Unavailable } from './ports';
 
 export class UnknownOrder extends Problem {
   constructor(id: string) {
@@ -34,5 +36,13 @@ export class OrderNotRetryable extends Problem {
     super(409, 'order_not_retryable', 'This order cannot be retried',
       `Order ${orderId} needs attention after it ended ${ended} (a release was refused): it was never past the point of no return, `
       + 'so it cannot be driven forward. Settle it with fail or accept.', { orderId, orderStatus: 'needs_attention' });
+  }
+}
+
+/** No order can succeed now (a dependency's breaker is open): refused before anything is recorded. */
+export class OrderUnavailable extends Problem {
+  constructor(u: Unavailable) {
+    const reason = unavailable(u);
+    super(503, reason.code, reason.title, reason.detail, { dependency: u.dependency, reason: u.reason }, { 'Retry-After': String(u.retryAfterSeconds) });
   }
 }

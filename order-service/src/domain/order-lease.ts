@@ -1,6 +1,5 @@
 import type { Logger } from 'service-platform';
-import type { OrderRepository } from '../data/order-repository';
-import type { SagaHooks } from './order-saga';
+import type { OrderStore } from './order';
 
 export interface LeaseTerms {
   /** How long a lease lives unless renewed (database clock). */
@@ -17,7 +16,7 @@ export interface LeaseTerms {
  */
 export async function whileLeased<T>(
   lease: { orderId: string; owner: string },
-  deps: { orders: OrderRepository; terms: LeaseTerms; logger: Logger; hooks?: SagaHooks },
+  deps: { orders: OrderStore; terms: LeaseTerms; logger: Logger },
   work: () => Promise<T>,
 ): Promise<T> {
   const renewal = renewUntilDone(lease, deps);
@@ -28,8 +27,8 @@ export async function whileLeased<T>(
   }
 }
 
-function renewUntilDone(lease: { orderId: string; owner: string }, deps: { orders: OrderRepository; terms: LeaseTerms; logger: Logger; hooks?: SagaHooks }) {
-  const { orders, terms, logger, hooks } = deps;
+function renewUntilDone(lease: { orderId: string; owner: string }, deps: { orders: OrderStore; terms: LeaseTerms; logger: Logger }) {
+  const { orders, terms, logger } = deps;
   let working = true;
   let wake = () => undefined as void;
   const tick = () => new Promise<void>((resolve) => {
@@ -39,12 +38,12 @@ function renewUntilDone(lease: { orderId: string; owner: string }, deps: { order
   const loop = async () => {
     while (working) {
       await tick();
-      if (working) await hooks?.at('renew', lease.orderId, { kind: 'lease', owner: lease.owner });
       if (!working) return;
       const renewed = await orders.renewLease(lease.orderId, lease.owner, terms.leaseSeconds)
         .catch((err: unknown) => { logger.warn({ orderId: lease.orderId, err: String(err) }, 'a lease renewal failed; trying again'); return true; });
       if (!renewed) {
-        logger.info({ orderId: lease.orderId }, 'the lease lapsed before it was renewed; the order\'s writes by this worker will lose');
+        // Done meanwhile (the lease was given back), or lapsed: either way nothing more to renew.
+        if (working) logger.info({ orderId: lease.orderId }, 'the lease lapsed before it was renewed; the order\'s writes by this worker will lose');
         return;
       }
     }

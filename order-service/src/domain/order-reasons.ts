@@ -1,32 +1,35 @@
-import type { RefusalProblem } from '../clients/answers';
-import type { Reservation } from '../clients/catalog-client';
-import type { DependencyUnavailable } from '../clients/resilience/dependency-unavailable';
-import type { OrderLine, Reason } from '../data/order-repository';
+import type { OrderLine, Reason } from './order';
+import type { DependencyName, Refusal, Reservation, Unavailable, UnavailableReason } from './ports';
 
 /** The refusals that reject an order (the client asked for something that cannot be had). */
 export const REJECTION_CODES = [
   'out_of_stock', 'insufficient_credit', 'unknown_item', 'unknown_account', 'currency_mismatch', 'mixed_currencies', 'total_too_large',
 ] as const;
 
-export const isRejection = (problem: RefusalProblem) => (REJECTION_CODES as readonly string[]).includes(problem.code);
+export const isRejection = (refusal: Refusal) => (REJECTION_CODES as readonly string[]).includes(refusal.code);
 
-/** The dependency's refusal, kept as the order's reason (its details kept, its HTTP members not). */
-export function rejectedBecause(problem: RefusalProblem): Reason {
-  const { type: _type, instance: _instance, status: _status, ...rest } = problem;
-  return { ...rest, code: problem.code, title: problem.title ?? problem.code };
-}
+/** The dependency's refusal, kept as the order's reason, with its details. */
+export const rejectedBecause = (refusal: Refusal): Reason => ({ ...refusal.details, code: refusal.code, title: refusal.title });
 
-export function unavailable(err: DependencyUnavailable): Reason {
-  return {
-    code: err.code, title: err.title, detail: err.detail, dependency: err.dependency, reason: err.reason,
-    retryAfterSeconds: Number(err.headers['Retry-After'] ?? 1),
-  };
-}
+const WHY: Record<UnavailableReason, string> = {
+  breaker_open: 'its circuit breaker is open after recent failures',
+  bulkhead_full: 'too many calls to it are already in flight',
+  budget_exhausted: 'the request\'s time budget ran out',
+  failed: 'it did not answer successfully',
+};
+
+export const DEPENDENCY_UNAVAILABLE_TITLE = 'A service this order needs is unavailable';
+
+/** A dependency that cannot be used now, as the order's reason: which, why, and when to retry. */
+export const unavailable = (u: Unavailable): Reason => ({
+  code: 'dependency_unavailable', title: DEPENDENCY_UNAVAILABLE_TITLE, detail: `${u.dependency}: ${WHY[u.reason]}.`,
+  dependency: u.dependency, reason: u.reason, retryAfterSeconds: u.retryAfterSeconds,
+});
 
 /** A refusal we did not expect (a closed id, a credential problem): the order fails, like an outage. */
-export function unexpectedRefusal(dependency: 'catalog' | 'account', problem: RefusalProblem): Reason {
+export function unexpectedRefusal(dependency: DependencyName, problem: Refusal): Reason {
   return {
-    code: 'dependency_unavailable', title: 'A service this order needs is unavailable', detail: `${dependency}: refused with ${problem.code}.`,
+    code: 'dependency_unavailable', title: DEPENDENCY_UNAVAILABLE_TITLE, detail: `${dependency}: refused with ${problem.code}.`,
     dependency, reason: 'failed', retryAfterSeconds: 1,
   };
 }
@@ -48,13 +51,13 @@ const SETTLE_IT = 'An operator settles it with POST /orders/{id}/settlement: ret
  * time is re-authorized by Account when the credit allows, so what is left is a hold whose credit
  * was used meanwhile (`credit_not_reauthorized`), or one that was released (`credit_hold_lapsed`).
  */
-export const holdLapsed = (problem: RefusalProblem): Reason => (problem.code === 'insufficient_credit'
+export const holdLapsed = (problem: Refusal): Reason => (problem.code === 'insufficient_credit'
   ? {
     code: 'credit_not_reauthorized',
     title: 'The stock is confirmed but the lapsed credit hold could not be re-authorized',
     detail: 'The stock for this order is confirmed; its credit hold lapsed and the account\'s credit was used meanwhile, '
       + `so Account refused to capture it again (insufficient_credit); nothing was charged. ${SETTLE_IT}`,
-    requestedCents: problem.requestedCents, availableCreditCents: problem.availableCreditCents,
+    requestedCents: problem.details.requestedCents, availableCreditCents: problem.details.availableCreditCents,
   }
   : {
     code: 'credit_hold_lapsed',

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Logger, Problem } from 'service-platform';
-import { Deadline } from '../clients/resilience/deadline';
-import { type OrderLine, type OrderRecord, type OrderRepository, type Reason, REQUEST } from '../data/order-repository';
-import { IdempotencyKeyReused, RequestInProgress } from './order-errors';
+import { Deadline, type Logger, sagaShareMs } from 'service-platform';
+import { type KeyTerms, type OrderLine, type OrderRecord, type OrderStore, type Reason, REQUEST } from './order';
+import { IdempotencyKeyReused, OrderUnavailable, RequestInProgress } from './order-errors';
+import type { Availability, Unavailable } from './ports';
 import type { OrderSaga } from './order-saga';
 import { isUnfinished } from './order-state';
 
@@ -48,7 +48,7 @@ const hashRequest = (req: OrderRequest) =>
  * is not `failed`, and at most one charge.
  */
 export function placeOrderUseCase(deps: {
-  orders: OrderRepository; saga: OrderSaga; budgetMs: number; keyTtlSeconds: number; graceSeconds: number; logger: Logger;
+  orders: OrderStore; saga: OrderSaga; budgetMs: number; keyTtlSeconds: number; graceSeconds: number; logger: Logger;
   /**
    * Kept back from the budget to record the outcome and answer: the one database write that may
    * come after the saga's deadline is bounded by the pool's connection and statement timeouts
@@ -56,23 +56,22 @@ export function placeOrderUseCase(deps: {
    */
   answerReserveMs: number;
   /**
-   * Why no order can succeed now (a dependency's breaker is open), or null. The request is then
-   * answered with that 503 and Retry-After, recording nothing: the problem carries no orderId.
+   * Whether an order could succeed now, and when it could again. While a dependency certainly
+   * cannot be used (its breaker is open) a new order could only fail: it is refused unrecorded
+   * (OrderUnavailable, no orderId). Absent (in process): always available.
    */
-  failFast?: () => Problem | null;
-  /** In how many seconds a call to every dependency may succeed again (an open breaker's reset), at least 1. */
-  retryAfterSeconds?: () => number;
+  availability?: Availability;
 }) {
-  const failFast = (refusal: Problem): never => {
-    throw refusal;
+  const failFast = (refusal: Unavailable): never => {
+    throw new OrderUnavailable(refusal);
   };
   const handOver = (id: string) =>
     deps.orders.handOver(id).catch((err: unknown) => deps.logger.warn({ orderId: id, err }, 'hand-over to recovery failed; it takes the order after the grace period'));
   /** The key's order, claimed now (`claimed`) or already there. Never records an order that could only fail. */
-  async function claimKey(key: string, hash: string, accountId: string, lines: OrderLine[], ttl: Parameters<OrderRepository['claim']>[4]) {
+  async function claimKey(key: string, hash: string, accountId: string, lines: OrderLine[], ttl: KeyTerms) {
     // Failing fast: with a dependency's breaker open the order could only fail, so it is not
     // recorded at all (one read instead of two writes). A key that already has an order answers it.
-    const refusal = deps.failFast?.();
+    const refusal = deps.availability?.refusalNow();
     const claim = refusal
       ? (await deps.orders.findByKey(accountId, key, deps.budgetMs)) ?? failFast(refusal)
       // Twice at most: a key freed by its failed order between our INSERT and our read is claimed anew.
@@ -82,13 +81,13 @@ export function placeOrderUseCase(deps: {
   }
   /** A failure answered now says when a retry can succeed now, not when it could when first stored. */
   const withRetryAfterNow = (outcome: Outcome): Outcome =>
-    outcome.kind === 'failed' && deps.retryAfterSeconds
-      ? { ...outcome, reason: { ...outcome.reason, retryAfterSeconds: deps.retryAfterSeconds() } }
+    outcome.kind === 'failed' && deps.availability
+      ? { ...outcome, reason: { ...outcome.reason, retryAfterSeconds: deps.availability.retryAfterSeconds() } }
       : outcome;
   return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
     const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
     // A caller who gives less than the reserve still gets three quarters of what it gave.
-    const deadline = Deadline.after(budgetMs - Math.min(deps.answerReserveMs, budgetMs / 4));
+    const deadline = Deadline.after(sagaShareMs(budgetMs, deps.answerReserveMs));
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };

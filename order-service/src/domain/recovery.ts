@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { inSpan, type Logger } from 'service-platform';
-import { Deadline } from '../clients/resilience/deadline';
-import type { OrderRecord, OrderRepository, Writer } from '../data/order-repository';
+import { Deadline, inSpan, type Logger } from 'service-platform';
+import type { OrderRecord, OrderStore, Writer } from './order';
 import { type LeaseTerms, whileLeased } from './order-lease';
-import type { OrderSaga, SagaHooks } from './order-saga';
+import type { OrderSaga } from './order-saga';
 import { isUnfinished } from './order-state';
 
 export interface RecoveryPolicy extends LeaseTerms {
@@ -31,7 +30,7 @@ export interface RecoveryPolicy extends LeaseTerms {
  * the order). An order that cannot be finished now is due again after a backoff, so one bad order
  * never starves the others; `needs_attention` orders are never due. See docs/recovery.md.
  */
-export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger; hooks?: SagaHooks }) {
+export function recoveryWorker(deps: { orders: OrderStore; saga: OrderSaga; policy: RecoveryPolicy; logger: Logger }) {
   const { orders, saga, policy, logger } = deps;
   const backoffFor = (order: OrderRecord) => (order.state === 'committing'
     ? { ...policy.backoff, maxSeconds: Math.min(policy.backoff.maxSeconds, policy.committingMaxBackoffSeconds) }
@@ -43,7 +42,6 @@ export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga;
       (done) => ({ 'order.step.outcome': done ? 'finished' : 'deferred' }));
 
   async function recoverNow(order: OrderRecord, writer: Extract<Writer, { kind: 'lease' }>): Promise<boolean> {
-    await deps.hooks?.at('recover', order.id, writer);
     const after = await saga.run(order, Deadline.after(policy.budgetMs), writer);
     const done = !isUnfinished(after.state) && !after.releasesOwed;
     const stillOurs = done ? await orders.releaseLease(order.id, writer.owner) : await orders.defer(order.id, writer.owner, backoffFor(after));
@@ -56,7 +54,7 @@ export function recoveryWorker(deps: { orders: OrderRepository; saga: OrderSaga;
   async function recoverLeased(order: OrderRecord, owner: string): Promise<void> {
     const writer = { kind: 'lease', owner } as const;
     try {
-      await whileLeased({ orderId: order.id, owner }, { orders, terms: policy, logger, hooks: deps.hooks }, () => recover(order, writer));
+      await whileLeased({ orderId: order.id, owner }, { orders, terms: policy, logger }, () => recover(order, writer));
     } catch (err) {
       logger.warn({ orderId: order.id, err: String(err) }, 'recovery of an order failed; it is due again after a backoff');
       await orders.defer(order.id, owner, backoffFor(order)).catch(() => undefined);

@@ -1,6 +1,6 @@
 import type { Logger } from 'service-platform';
-import { Deadline } from '../clients/resilience/deadline';
-import { type OrderRecord, type OrderRepository, REQUEST, type SettleAction, type Settlement } from '../data/order-repository';
+import { Deadline } from 'service-platform';
+import { type OrderRecord, type OrderStore, REQUEST, type SettleAction, type Settlement } from './order';
 import { OrderNotNeedingAttention, OrderNotRetryable, UnknownOrder } from './order-errors';
 import { failedByOperator } from './order-reasons';
 import type { OrderSaga } from './order-saga';
@@ -30,7 +30,7 @@ const sameSettlement = (stored: Settlement | null, asked: SettlementRequest) =>
  * for). The move is a compare-and-set from `needs_attention`: of two settlements one wins; the same
  * settlement asked again answers the order as it stands, any other is refused with its state.
  */
-export function settleOrderUseCase(deps: { orders: OrderRepository; saga: OrderSaga; budgetMs: number; logger: Logger }) {
+export function settleOrderUseCase(deps: { orders: OrderStore; saga: OrderSaga; budgetMs: number; logger: Logger }) {
   const { orders, saga, logger } = deps;
 
   /** An order that no longer needs attention: the same settlement is a replay, anything else a conflict. */

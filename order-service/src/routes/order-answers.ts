@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { Problem, sendProblem } from 'service-platform';
-import type { OrderRecord, Reason } from '../data/order-repository';
+import type { OrderRecord, Reason } from '../domain/order';
 import { publicStatus } from '../domain/order-state';
 import type { Outcome } from '../domain/place-order';
 

@@ -1,4 +1,4 @@
-// Consumer side of the Order → Account contract: every call the saga and the recovery worker make,
+// Consumer side of the Order → Account contract: every call the saga makes (recovery runs the same),
 // through the real accountClient (typed HTTP, Dependency with breaker and bulkhead, Deadline)
 // against Pact's mock Account. Writes pacts/order-service-account-service.json (see pact-files.ts);
 // account-service/test/contract/account-provider.pact.test.ts verifies it against the real Account.
@@ -75,7 +75,7 @@ describe('order-service → account-service (Pact consumer)', () => {
     .willRespondWith({ status: 409, headers: problemJson, body: problem('insufficient_credit', 'Not enough credit') }),
   async (url) => {
     const answer = await accountAt(url).hold(ID, holdBody(ACCOUNT, 4900), budget());
-    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'insufficient_credit', title: 'Not enough credit' }) });
+    expect(answer).toEqual({ ok: false, refused: expect.objectContaining({ code: 'insufficient_credit', title: 'Not enough credit', final: true }) });
   });
 
   contract.test('hold: 422 unknown_account', (pact) => pact
@@ -85,7 +85,7 @@ describe('order-service → account-service (Pact consumer)', () => {
     .willRespondWith({ status: 422, headers: problemJson, body: problem('unknown_account', 'Unknown account') }),
   async (url) => {
     const answer = await accountAt(url).hold(ID, holdBody('acc-nobody', 4900), budget());
-    expect(answer).toEqual({ ok: false, status: 422, problem: expect.objectContaining({ code: 'unknown_account' }) });
+    expect(answer).toEqual({ ok: false, refused: expect.objectContaining({ code: 'unknown_account', final: false }) });
   });
 
   contract.test('capture: 200 captured', (pact) => pact
@@ -104,7 +104,7 @@ describe('order-service → account-service (Pact consumer)', () => {
     .willRespondWith({ status: 409, headers: problemJson, body: problem('hold_expired', 'Hold no longer held') }),
   async (url) => {
     const answer = await accountAt(url).capture(ID, budget());
-    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'hold_expired' }) });
+    expect(answer).toEqual({ ok: false, refused: expect.objectContaining({ code: 'hold_expired', final: true }) });
   });
 
   contract.test('capture: 200 captured, re-authorized after it expired by time', (pact) => pact
@@ -126,7 +126,7 @@ describe('order-service → account-service (Pact consumer)', () => {
     }),
   async (url) => {
     const answer = await accountAt(url).capture(ID, budget());
-    expect(answer).toEqual({ ok: false, status: 409, problem: expect.objectContaining({ code: 'insufficient_credit' }) });
+    expect(answer).toEqual({ ok: false, refused: expect.objectContaining({ code: 'insufficient_credit', final: true }) });
   });
 
   contract.test('release: 204 for a held hold', (pact) => pact
@@ -145,23 +145,5 @@ describe('order-service → account-service (Pact consumer)', () => {
     .willRespondWith({ status: 204 }),
   async (url) => {
     expect(await accountAt(url).release(ID, budget())).toEqual({ ok: true, value: null });
-  });
-
-  contract.test('find: 200 with the status (recovery)', (pact) => pact
-    .given('a held hold', { holdId: ID, accountId: ACCOUNT, amountCents: 4900, currency: 'EUR' })
-    .uponReceiving('a read of a held hold')
-    .withRequest({ method: 'GET', path: `/holds/${ID}`, headers: callHeaders })
-    .willRespondWith({ status: 200, headers: json, body: hold('held') }),
-  async (url) => {
-    expect(await accountAt(url).find(ID, budget())).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'held' }) });
-  });
-
-  contract.test('find: 404 is "no hold" (recovery)', (pact) => pact
-    .given('no hold', { holdId: ID })
-    .uponReceiving('a read of a hold that was never made')
-    .withRequest({ method: 'GET', path: `/holds/${ID}`, headers: callHeaders })
-    .willRespondWith({ status: 404 }),
-  async (url) => {
-    expect(await accountAt(url).find(ID, budget())).toEqual({ ok: true, value: null });
   });
 });

@@ -12,9 +12,10 @@ import path from 'node:path';
 import { PactV3, SpecificationVersion, type V3MockServer } from '@pact-foundation/pact';
 import { getFfiLib } from '@pact-foundation/pact-core';
 import { Registry } from 'prom-client';
-import { dependencyHttp } from '../../src/clients/answers';
-import { Deadline } from '../../src/clients/resilience/deadline';
+import { Deadline } from 'service-platform';
+import { dependencyHttp } from '../../src/clients/dependency-answers';
 import { Dependency } from '../../src/clients/resilience/dependency';
+import { REQUEST } from '../../src/domain/order';
 
 export const PACTS_DIR = path.resolve(__dirname, '../../../pacts');
 export const CONSUMER = 'order-service';
@@ -97,4 +98,5 @@ export function realDependency(name: string, mockServerUrl: string) {
   return { http: dependencyHttp(mockServerUrl, SERVICE_TOKEN_EXAMPLE, 8), dependency };
 }
 
-export const budget = () => Deadline.after(3000);
+/** What every call gets: the request path's 3 s (the header the pact names). */
+export const budget = () => ({ deadline: Deadline.after(3000), writer: REQUEST });

@@ -1,8 +1,8 @@
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { spanEvent } from 'service-platform';
+import { FAIR_ATTEMPT_MS, MIN_USEFUL_ATTEMPT_MS, spanEvent } from 'service-platform';
 import { Bulkhead } from './bulkhead';
-import type { Deadline } from './deadline';
+import type { Deadline } from 'service-platform';
 import { DependencyUnavailable } from './dependency-unavailable';
 import { backoffMs, isTimeout, isTransient, type RetryPolicy } from './retry-policy';
 
@@ -31,21 +31,6 @@ export interface DependencySnapshot {
   stats: { successes: number; failures: number; timeouts: number; rejections: number };
 }
 
-/**
- * Below this, an attempt cannot usefully start: answer 503 now rather than time out later. It is
- * also what keeps the breaker fair: an attempt is fired only with at least this much time, so a
- * timeout the breaker counts is one the dependency had a fair chance to avoid, never a caller's
- * budget that was all but spent (a slow Catalog must not open Account's breaker).
- */
-export const MIN_USEFUL_BUDGET_MS = 25;
-
-/**
- * Below this, an attempt is still sent (it may well succeed) but its outcome says more about the
- * caller's budget than about the dependency: while the breaker is closed it bypasses the breaker's
- * statistics (neither a success nor a failure). With the breaker half-open or open, every attempt
- * goes through it (a trial call must be judged; an open breaker refuses).
- */
-export const FAIR_ATTEMPT_MS = 100;
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 export const CALL_DURATION_METRIC = 'order_dependency_call_duration_seconds';
 /** Seconds: from a fast local answer to the longest request budget. */
@@ -87,7 +72,7 @@ function dependencyMetrics(registry: Registry) {
  * What the breaker counts: every attempt that is fired is one sample of its volume (retries of one
  * call count per attempt: each is a real call the dependency answered or failed); an attempt that
  * times out counts as a timeout and a failure (opossum's own semantics), shown in /dependencies;
- * an attempt that would get less than MIN_USEFUL_BUDGET_MS is not fired, so it counts nothing; one
+ * an attempt that would get less than MIN_USEFUL_ATTEMPT_MS is not fired, so it counts nothing; one
  * with less than FAIR_ATTEMPT_MS is fired outside the breaker's statistics (a slow Catalog that
  * leaves Account 60 ms must not open Account's breaker). The calls metric counts every attempt.
  */
@@ -199,7 +184,7 @@ export class Dependency {
       }
     };
     for (let n = 0; ; n++) {
-      if (deadline.remainingMs() < MIN_USEFUL_BUDGET_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1, sent);
+      if (deadline.remainingMs() < MIN_USEFUL_ATTEMPT_MS) throw new DependencyUnavailable(this.name, 'budget_exhausted', 1, sent);
       try {
         const remaining = deadline.remainingMs();
         const result = remaining < FAIR_ATTEMPT_MS && this.state() === 'closed'
@@ -216,8 +201,8 @@ export class Dependency {
         this.calls.inc({ dependency: this.name, outcome: isTimeout(err) ? 'timeout' : 'failure' });
         const delay = backoffMs(this.policy.retry, n);
         const canRetry = retrySafe && isTransient(err) && n + 1 < this.policy.retry.maxAttempts;
-        if (!canRetry || delay + MIN_USEFUL_BUDGET_MS >= deadline.remainingMs()) {
-          throw new DependencyUnavailable(this.name, deadline.remainingMs() < MIN_USEFUL_BUDGET_MS ? 'budget_exhausted' : 'failed', this.retryAfterSeconds(), sent);
+        if (!canRetry || delay + MIN_USEFUL_ATTEMPT_MS >= deadline.remainingMs()) {
+          throw new DependencyUnavailable(this.name, deadline.remainingMs() < MIN_USEFUL_ATTEMPT_MS ? 'budget_exhausted' : 'failed', this.retryAfterSeconds(), sent);
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

@@ -1,0 +1,88 @@
+// `npm run bench -- --against <ref>` without a run: its arguments, the order of its steps, and the
+// report's two columns (both systems' figures, each round's, and their ratio).
+import { COMPARED_PHASES, DEFAULT_ROUNDS, parseBenchArgs, schedule } from '../against/options';
+import { type AgainstResults, againstMarkdown, againstRows, type SideRuns } from '../against/report';
+
+describe('the benchmark\'s arguments', () => {
+  test.each<[string[], ReturnType<typeof parseBenchArgs>]>([
+    [[], { rounds: DEFAULT_ROUNDS, keep: false }],
+    [['--against', 'HEAD~5'], { against: 'HEAD~5', rounds: DEFAULT_ROUNDS, keep: false }],
+    [['--against=main', '--rounds', '2'], { against: 'main', rounds: 2, keep: false }],
+    [['--rounds=4', '--keep', '--against', 'v1.0'], { against: 'v1.0', rounds: 4, keep: true }],
+  ])('when given %j, then it reads %j', (argv, expected) => {
+    expect(parseBenchArgs(argv)).toEqual(expected);
+  });
+
+  test.each<[string[], RegExp]>([
+    [['--against'], /--against needs a value/],
+    [['--against', '--rounds', '2'], /--against needs a value/],
+    [['--against='], /--against needs a value/],
+    [['--against', 'x', '--rounds', '0'], /--rounds must be a whole number ≥ 1, not "0"/],
+    [['--against', 'x', '--rounds', '1.5'], /--rounds must be a whole number/],
+    [['--against', 'x', '--rounds', 'two'], /--rounds must be a whole number/],
+    [['--rounds', '2'], /--rounds and --keep go with --against/],
+    [['--keep'], /--rounds and --keep go with --against/],
+    [['--keep=yes', '--against', 'x'], /unknown argument "--keep=yes"/],
+    [['HEAD~5'], /unknown argument "HEAD~5"/],
+    [['--agianst', 'x'], /unknown argument "--agianst"/],
+  ])('when given %j, then it refuses with a usage line: %s', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+    expect(() => parseBenchArgs(argv)).toThrow(/usage: npm run bench/);
+  });
+});
+
+describe('the alternation schedule', () => {
+  test.each([1, 2, 3, 5])('with %i rounds, then every phase of every round runs on this checkout and then on the other commit, saturation before half load', (rounds) => {
+    const steps = schedule(rounds);
+    expect(steps).toHaveLength(rounds * COMPARED_PHASES.length * 2);
+    const expected = Array.from({ length: rounds }, (_, i) => COMPARED_PHASES.flatMap((phase) => (['this', 'against'] as const).map((side) => ({ round: i + 1, phase, side })))).flat();
+    expect(steps).toEqual(expected);
+    for (let i = 0; i < steps.length; i += 2) expect([steps[i].side, steps[i + 1].side]).toEqual(['this', 'against']); // A, B, A, B
+  });
+});
+
+describe('the comparison report', () => {
+  const cpu = (totalPerOrderMs: number) => ({ perOrderMs: {}, kernelPerOrderMs: {}, totalPerOrderMs, machineBusyPercent: 50, othersPercent: 10 });
+  const load = (ok: number, durationS: number, p99: number) => ({
+    durationS, answers: ok, answersPerS: ok / durationS, ok, okPerS: ok / durationS, byStatus: { 201: ok }, p50: p99 / 2, p90: p99, p99, maxMs: p99,
+    errors: 0, timeouts: 0, p50Of503: null, p99Of503: null, missingRetryAfter: 0, overBudget: 0,
+  });
+  const side = (okPerRound: number[], cpuMs: number[], p99s: number[], downAnswers: number[], p99Of503: number[]): SideRuns => ({
+    saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
+    halfLoad: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 10), rate: ok / 16, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
+    catalogDown: downAnswers.map((answers, i) => ({
+      ...load(0, 4, 30), answers, byStatus: { 503: answers }, p99Of503: p99Of503[i], connections: 32, cpu: cpu(1), breakerOpenAfterMs: 1, ordersSucceedAgainAfterMs: 1, round: i + 1, loadAverage: 1,
+    })),
+    failures: [],
+  });
+  const results: AgainstResults = {
+    labels: { this: 'commit aaaa', against: 'commit bbbb (HEAD~5)' },
+    // A: 800 + 1600 orders in 16 s = 150/s; CPU weighted (800 × 10 + 1600 × 4) / 2400 = 6 ms
+    this: { ...side([800, 1600], [10, 4], [100, 300], [4000, 8000], [20, 40]), invariants: { violations: [], keys: 10 } },
+    // B: 600 + 600 in 16 s = 75/s; CPU 12 ms
+    against: { ...side([600, 600], [12, 12], [200, 400], [2000, 2000], [50, 70]), invariants: { violations: ['stock of X'], keys: 9 } },
+  };
+
+  test('when both systems ran two rounds, then each row has both columns over all rounds, each round\'s figure, and A ÷ B', () => {
+    const rows = againstRows(results);
+    const saturation = rows.find((r) => r.measure.startsWith('Orders/s at saturation'))!;
+    expect(saturation.this).toEqual({ value: 150, rounds: [100, 200] });
+    expect(saturation.against).toEqual({ value: 75, rounds: [75, 75] });
+    expect(rows.find((r) => r.measure.startsWith('CPU per order'))!.this.value).toBeCloseTo(6);
+    const md = againstMarkdown(results);
+    expect(md).toContain('| A: commit aaaa | B: commit bbbb (HEAD~5) | A ÷ B |');
+    expect(md).toContain('| Orders/s at saturation (2xx/s, 32 connections, 8 s per round) | 150 (100 · 200) | 75 (75 · 75) | 2.00 × |');
+    expect(md).toContain('| CPU per order at saturation, all processes | 6.0 ms (10.0 · 4.0) | 12.0 ms (12.0 · 12.0) | 0.50 × |');
+    expect(md).toContain('| Latency at saturation, p99 (median of the rounds) | 200 ms (100 · 300) | 300 ms (200 · 400) | 0.67 × |');
+    expect(md).toContain('| Catalog killed, breaker open: answers/s (32 connections, 4 s per round) | 1500 (1000 · 2000) | 500 (500 · 500) | 3.00 × |');
+    expect(md).toContain('| Catalog killed, breaker open: p99 of the 503s (median of the rounds) | 30.0 ms (20.0 · 40.0) | 60.0 ms (50.0 · 70.0) | 0.50 × |');
+    expect(md).toContain('| Invariants after the load | all hold (10 keys) | **1 violated** | |');
+  });
+
+  test('when a step failed on one side, then its row says n/a there and the failure is listed, not hidden', () => {
+    const broken: AgainstResults = { ...results, against: { ...results.against, catalogDown: [], failures: ['round 1 catalogDown: timed out'] } };
+    const md = againstMarkdown(broken);
+    expect(md).toContain('| Catalog killed, breaker open: answers/s (32 connections, 4 s per round) | 1500 (1000 · 2000) | n/a () | n/a |');
+    expect(md).toContain('- B round 1 catalogDown: timed out');
+  });
+});
