@@ -17,6 +17,7 @@ import { type RecoveryWorker, recoveryWorker } from './domain/recovery';
 import { settleOrderUseCase } from './domain/settle-order';
 import { dashboardPages, dashboardRoutes } from './routes/dashboard-routes';
 import { orderRoutes } from './routes/order-routes';
+import { ORDER_PROBLEMS } from './routes/problems';
 import { heldAt, heldBeforeRecovery, pauseBeforeConfirm, type SagaHooks, type SagaPorts } from './saga/saga-hooks';
 import { traced } from './saga/saga-spans';
 import { SERVICE_DIR } from './service-dir';
@@ -103,6 +104,7 @@ export function buildOrderApp(deps: {
   })));
   const http = createHttpApp({
     service: 'order',
+    problems: ORDER_PROBLEMS,
     logger,
     openapi: loadOpenApiDocument(OPENAPI_FILE),
     routes,

@@ -80,7 +80,10 @@ function fromTable(problems: ProblemTable, err: DomainError, status?: number): P
   const row = Object.hasOwn(problems, err.code) ? problems[err.code]
     : Object.hasOwn(PLATFORM_PROBLEMS, err.code) ? (PLATFORM_PROBLEMS as ProblemTable)[err.code] : undefined;
   if (!row) return new InternalError();
-  return new Problem(status ?? row.status, err.code, row.title, err.detail, err.details);
+  // When a retry can succeed is the domain's to say; in HTTP it is the Retry-After header.
+  const { retryAfterSeconds, ...details } = err.details;
+  const headers: Record<string, string> = typeof retryAfterSeconds === 'number' ? { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } : {};
+  return new Problem(status ?? row.status, err.code, row.title, err.detail || undefined, details, headers);
 }
 
 /**

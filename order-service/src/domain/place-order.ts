@@ -37,15 +37,16 @@ const hashRequest = (req: OrderRequest) =>
     .digest('hex');
 
 /**
- * POST /orders, following the IETF httpapi Idempotency-Key draft and Stripe's documented rules:
- * the key is claimed in the INSERT that records the order; a retry with the same key and body
- * answers that order from what is stored (nothing is charged again); the same key with another
- * body is 422; while the first request is still within its budget, 409. A confirmed or rejected
- * order keeps its key for the key's lifetime. A failed order gives its key back once it holds and
- * owes nothing, so a client that follows Retry-After with the same key places the order anew (a
- * new order id); a replay of a failed order still owing releases sends them itself, and answers
- * the stored 503 (with when a retry can succeed now) only while they cannot be sent. A key yields at most one order that
- * is not `failed`, and at most one charge.
+ * Placing an order, following the IETF httpapi Idempotency-Key draft and Stripe's documented rules:
+ * the key is claimed as the order is recorded; a retry with the same key and request answers that
+ * order from what is stored (nothing is charged again); the same key with another request is
+ * refused (idempotency_key_reused); while the first request is still within its budget, the retry
+ * hears request_in_progress. A confirmed or rejected order keeps its key for the key's lifetime. A
+ * failed order gives its key back once it holds and owes nothing, so a client that retries when told
+ * with the same key places the order anew (a new order id); a replay of a failed order still owing
+ * releases sends them itself, and answers the stored failure (with when a retry can succeed now)
+ * only while they cannot be sent. A key yields at most one order that is not `failed`, and at most
+ * one charge.
  */
 export function placeOrderUseCase(deps: {
   orders: OrderStore; saga: OrderSaga; budgetMs: number; keyTtlSeconds: number; graceSeconds: number; logger: Logger;
@@ -101,7 +102,7 @@ export function placeOrderUseCase(deps: {
       if (!claim.order.releasesOwed || claim.firstRequestOpen || round > 0) return outcomeOf(claim.order);
       // An ended order that still owes releases: this replay sends them itself, within its budget,
       // rather than wait for recovery. Once they are acknowledged a failed order's key is free and
-      // the order is placed anew; if they cannot be sent, Retry-After says when they can.
+      // the order is placed anew; if they cannot be sent, the answer says when they can be.
       const settled = await deps.saga.run(claim.order, deadline, REQUEST);
       if (settled.releasesOwed || settled.state !== 'failed') return withRetryAfterNow(outcomeOf(settled));
       claim = await claimKey(idempotencyKey, hash, request.accountId, lines, ttl);

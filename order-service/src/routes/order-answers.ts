@@ -1,19 +1,8 @@
-import type { Request, Response } from 'express';
-import { Problem, sendProblem } from 'service-platform';
+import type { Response } from 'express';
+import { DomainError } from 'service-platform';
 import type { OrderRecord, Reason } from '../domain/order';
 import { publicStatus } from '../domain/order-state';
 import type { Outcome } from '../domain/place-order';
-
-/** The HTTP status of each rejection's code (the domain keeps reasons, not statuses). */
-const REJECTION_STATUS: Record<string, 409 | 422> = {
-  out_of_stock: 409,
-  insufficient_credit: 409,
-  unknown_item: 422,
-  unknown_account: 422,
-  currency_mismatch: 422,
-  mixed_currencies: 422,
-  total_too_large: 422,
-};
 
 /** The statuses whose reason the order shows (a settled order that went on keeps its old one in `settlement.from`). */
 const SHOWS_REASON = new Set(['rejected', 'failed', 'needs_attention']);
@@ -35,21 +24,22 @@ export function toOrderDto(o: OrderRecord) {
   };
 }
 
-/** A rejected or failed order as a problem that names it; a failure says when to retry. */
-function orderProblem(order: OrderRecord, reason: Reason, failed: boolean): Problem {
-  const { code, title, detail, retryAfterSeconds, ...extensions } = reason;
-  const status = failed ? 503 : (REJECTION_STATUS[code] ?? 409);
-  const headers: Record<string, string> = failed ? { 'Retry-After': String(retryAfterSeconds ?? 1) } : {};
-  return new Problem(status, code, title, detail, { ...extensions, orderId: order.id }, headers);
+/**
+ * A rejected or failed order as the refusal that names it (its code's status and title are in
+ * problems.ts); a failure says when to retry (`retryAfterSeconds` becomes Retry-After).
+ */
+function orderRefusal(order: OrderRecord, reason: Reason, failed: boolean): DomainError {
+  const { code, title: _title, detail, retryAfterSeconds, ...extensions } = reason;
+  return new DomainError(code, detail ?? '', { ...extensions, orderId: order.id, ...(failed ? { retryAfterSeconds: retryAfterSeconds ?? 1 } : {}) });
 }
 
-/** confirmed 201; pending and needs_attention 202 (the order, with what is wrong); rejected 409/422; failed 503. */
-export function sendOutcome(req: Request, res: Response, outcome: Outcome): void {
+/** confirmed 201; pending and needs_attention 202 (the order, with what is wrong); rejected 409/422 and failed 503, thrown as refusals. */
+export function sendOutcome(res: Response, outcome: Outcome): void {
   const { order } = outcome;
   switch (outcome.kind) {
     case 'rejected':
     case 'failed':
-      return sendProblem(res, req, orderProblem(order, outcome.reason, outcome.kind === 'failed'));
+      throw orderRefusal(order, outcome.reason, outcome.kind === 'failed');
     default:
       res.status(outcome.kind === 'confirmed' ? 201 : 202).location(`/orders/${order.id}`).json(toOrderDto(order));
   }

@@ -28,7 +28,7 @@ export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository, set
     const deadline = currentContext()?.deadline;
     const callerBudgetMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
     const outcome = await placeOrder(String(req.headers['idempotency-key']), req.body as OrderRequest, callerBudgetMs);
-    sendOutcome(req, res, outcome);
+    sendOutcome(res, outcome);
   });
   router.get('/orders', async (req, res) => {
     const { status, limit, cursor } = req.query as ListQuery;
