@@ -13,10 +13,10 @@ const toDto = (h: StoredHold) => ({
 export function inProcessAccount(holds: HoldService): CreditPort {
   const at = (id: string) => `/holds/${id}`;
   return {
-    hold: (orderId, hold, { deadline }) => answerOf('account', at(orderId), deadline, async () => toDto((await holds.place(orderId, hold).catch(answerWith({ unknown_account: 422 }))).hold)),
-    capture: (orderId, { deadline }) => answerOf('account', `${at(orderId)}/capture`, deadline, async () => toDto(await holds.capture(orderId))),
-    release: (orderId, { deadline }) => answerOf('account', `${at(orderId)}/release`, deadline, async () => {
-      await holds.release(orderId);
+    hold: (orderId, hold, { deadline }) => answerOf('account', at(orderId), deadline, async (callee) => toDto((await holds.place(orderId, hold, callee).catch(answerWith({ unknown_account: 422 }))).hold)),
+    capture: (orderId, { deadline }) => answerOf('account', `${at(orderId)}/capture`, deadline, async (callee) => toDto(await holds.capture(orderId, callee))),
+    release: (orderId, { deadline }) => answerOf('account', `${at(orderId)}/release`, deadline, async (callee) => {
+      await holds.release(orderId, callee);
       return null;
     }),
   };

@@ -15,10 +15,10 @@ export function inProcessCatalog(reservations: ReservationService): StockPort {
   const at = (id: string) => `/reservations/${id}`;
   return {
     reserve: (orderId, lines, ttlSeconds, { deadline }) =>
-      answerOf('catalog', at(orderId), deadline, async () => toDto((await reservations.reserve(orderId, { lines, ttlSeconds }).catch(answerWith({ unknown_item: 422 }))).reservation)),
-    confirm: (orderId, { deadline }) => answerOf('catalog', `${at(orderId)}/confirm`, deadline, async () => toDto(await reservations.confirm(orderId))),
-    release: (orderId, { deadline }) => answerOf('catalog', `${at(orderId)}/release`, deadline, async () => {
-      await reservations.release(orderId);
+      answerOf('catalog', at(orderId), deadline, async (callee) => toDto((await reservations.reserve(orderId, { lines, ttlSeconds }, callee).catch(answerWith({ unknown_item: 422 }))).reservation)),
+    confirm: (orderId, { deadline }) => answerOf('catalog', `${at(orderId)}/confirm`, deadline, async (callee) => toDto(await reservations.confirm(orderId, callee))),
+    release: (orderId, { deadline }) => answerOf('catalog', `${at(orderId)}/release`, deadline, async (callee) => {
+      await reservations.release(orderId, callee);
       return null;
     }),
   };

@@ -10,6 +10,16 @@ export class Deadline {
     return new Deadline(Date.now() + ms);
   }
 
+  /** The same deadline, or `ms` from now if that comes first. */
+  atMost(ms: number): Deadline {
+    return Date.now() + ms < this.at ? Deadline.after(ms) : this;
+  }
+
+  /** A deadline `ms` before this one: what is left once `ms` is kept back for what comes after. */
+  keeping(ms: number): Deadline {
+    return new Deadline(this.at - ms);
+  }
+
   remainingMs(): number {
     return Math.max(0, this.at - Date.now());
   }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { Deadline } from './deadline';
 import { ServiceUnavailable } from './errors';
 
 /** The header a caller uses to pass on how many milliseconds it will still wait for the answer. */
@@ -9,10 +10,9 @@ export const BUDGET_HEADER = 'x-request-budget-ms';
 /** The header naming a request in every service's logs; Order passes its own on to its calls. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** What every line a request logs carries (and what an outbound call passes on): its id. */
 export interface RequestContext {
   requestId: string;
-  /** Epoch ms after which the caller no longer waits; undefined when the caller gave none. */
-  deadline?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -29,9 +29,16 @@ export function passedOnHeaders(ctx = currentContext()): Record<string, string> 
 }
 
 /**
+ * The caller's deadline, made once from its `X-Request-Budget-Ms` as the request arrived; undefined
+ * when it gave none. A route passes it on explicitly: to its use case, the use case to its store,
+ * the store to SQL (`inTransaction`, `inOneStatement`), or to the calls it makes.
+ */
+export const deadlineOf = (res: Response): Deadline | undefined => res.locals.deadline as Deadline | undefined;
+
+/**
  * Gives each request an id (from `X-Request-Id` or new) and the caller's deadline (from
- * `X-Request-Budget-Ms`); a request whose budget is already spent is refused at once rather than
- * worked on for nobody.
+ * `X-Request-Budget-Ms`, see `deadlineOf`); a request whose budget is already spent is refused at
+ * once rather than worked on for nobody.
  */
 export const requestContext: RequestHandler = (req, res, next) => {
   const incomingId = req.headers[REQUEST_ID_HEADER];
@@ -41,10 +48,8 @@ export const requestContext: RequestHandler = (req, res, next) => {
   // An empty or non-numeric header is as good as none (Number('') would be a spent budget).
   const hasBudget = typeof rawBudget === 'string' && rawBudget.trim() !== '' && Number.isFinite(budget);
   res.setHeader('X-Request-Id', requestId);
-  const ctx: RequestContext = {
-    requestId,
-    deadline: hasBudget ? Date.now() + budget : undefined,
-  };
+  const ctx: RequestContext = { requestId };
+  if (hasBudget) res.locals.deadline = Deadline.after(budget);
   if (hasBudget && budget <= 0) {
     return next(new ServiceUnavailable('The caller\'s time budget was already spent.', 1));
   }

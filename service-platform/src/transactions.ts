@@ -1,7 +1,7 @@
 import { CLIENT_TIMER_SLACK_MS, databaseShareMs } from './budget-policy';
 import { BudgetExhausted } from './errors';
 import { isBudgetTimeout, isRetryableConflict } from './database-errors';
-import { currentContext } from './request-context';
+import type { Deadline } from './deadline';
 
 /** The raw-SQL part of a Prisma client or transaction client (structural: no Prisma import here). */
 export interface SqlRunner {
@@ -14,6 +14,8 @@ export interface TransactionRunner<Tx extends SqlRunner> {
 }
 
 export interface TransactionOptions {
+  /** The caller's deadline (`deadlineOf` in a route), passed down explicitly; none: the bounds below. */
+  deadline?: Deadline;
   /** Runs of the whole transaction when PostgreSQL rolls it back as a deadlock or serialization failure. */
   maxAttempts?: number;
   /** Bounds without a caller's budget (a sweep, a request without X-Request-Budget-Ms). */
@@ -38,7 +40,7 @@ const DEFAULTS = { maxAttempts: 3, maxWaitMs: 10_000, timeoutMs: 15_000 } as con
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `work` in one transaction bounded by what is left of the request's X-Request-Budget-Ms:
+ * Runs `work` in one transaction bounded by what is left of the caller's deadline (`options.deadline`):
  * `SET LOCAL statement_timeout` and `lock_timeout`, so PostgreSQL itself cancels a statement that
  * waits on a lock or runs past the budget and the rollback frees every lock (Prisma's timeout only
  * runs in the client). Out of budget → BudgetExhausted (503). A deadlock or serialization failure
@@ -49,10 +51,9 @@ export async function inTransaction<Tx extends SqlRunner, R>(
   work: (tx: Tx) => Promise<R>,
   options: TransactionOptions = {},
 ): Promise<R> {
-  const { maxAttempts, maxWaitMs, timeoutMs } = { ...DEFAULTS, ...options };
-  const deadline = currentContext()?.deadline;
+  const { maxAttempts, maxWaitMs, timeoutMs, deadline } = { ...DEFAULTS, ...options };
   for (let attempt = 1; ; attempt++) {
-    const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    const remaining = deadline === undefined ? undefined : deadline.at - Date.now();
     if (remaining !== undefined && remaining <= 0) throw new BudgetExhausted();
     try {
       return await db.$transaction(async (tx) => {
@@ -67,7 +68,7 @@ export async function inTransaction<Tx extends SqlRunner, R>(
       });
     } catch (err) {
       if (err instanceof Rollback) return err.value as R;
-      if (isBudgetTimeout(err) || (deadline !== undefined && Date.now() >= deadline && isTransactionApiError(err))) throw new BudgetExhausted();
+      if (isBudgetTimeout(err) || (deadline !== undefined && Date.now() >= deadline.at && isTransactionApiError(err))) throw new BudgetExhausted();
       if (!isRetryableConflict(err) || attempt >= maxAttempts) throw err;
       await pause(Math.random() * 10 * attempt);
     }
@@ -77,15 +78,14 @@ export async function inTransaction<Tx extends SqlRunner, R>(
 /**
  * Runs one statement that is a whole all-or-nothing change (a commitment step written as a SQL
  * function: one round trip and one commit instead of an interactive transaction). `run` gets the
- * milliseconds its lock waits may take, from what is left of the request's budget with the same
+ * milliseconds its lock waits may take, from what is left of the caller's deadline with the same
  * margin as `inTransaction` (the function sets them as `lock_timeout`); out of budget, or a lock wait
  * cut short → BudgetExhausted (503). A deadlock or serialization failure runs it again.
  */
 export async function inOneStatement<R>(run: (lockTimeoutMs: number) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
-  const { maxAttempts, timeoutMs } = { ...DEFAULTS, ...options };
-  const deadline = currentContext()?.deadline;
+  const { maxAttempts, timeoutMs, deadline } = { ...DEFAULTS, ...options };
   for (let attempt = 1; ; attempt++) {
-    const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    const remaining = deadline === undefined ? undefined : deadline.at - Date.now();
     if (remaining !== undefined && remaining <= 0) throw new BudgetExhausted();
     const ms = remaining === undefined ? timeoutMs : databaseShareMs(remaining, timeoutMs);
     try {

@@ -1,4 +1,4 @@
-import { decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
+import { type Deadline, decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
 import type { AccountInput, AccountRecord, AccountStore, PutOutcome } from '../domain/ports';
 import type { AccountDb } from './account-db';
 
@@ -24,7 +24,7 @@ export function accountRepository(db: AccountDb) {
      * the new limit still covers what is held and used, and its currency changes only while nothing
      * is. Otherwise the row as it stands is returned; ON CONFLICT has locked it, so it reads what refused.
      */
-    async upsert(account: AccountInput): Promise<PutOutcome> {
+    async upsert(account: AccountInput, deadline?: Deadline): Promise<PutOutcome> {
       return inTransaction(db, async (tx): Promise<PutOutcome> => {
         const rows = await tx.$queryRaw<Array<AccountRecord & { created: boolean }>>`
           INSERT INTO accounts AS a (id, name, currency, credit_limit_cents, updated_at)
@@ -38,7 +38,7 @@ export function accountRepository(db: AccountDb) {
         if (rows.length === 0) return { ok: false, current: await tx.account.findUniqueOrThrow({ where: { id: account.id }, select }) };
         const { created, ...saved } = rows[0];
         return { ok: true, account: saved, created };
-      });
+      }, { deadline });
     },
 
     count: (): Promise<number> => db.account.count(),

@@ -1,4 +1,4 @@
-import { callJsonFunction, type ClaimOutcome, inOneStatement, replayOf } from 'service-platform';
+import { callJsonFunction, type ClaimOutcome, type Deadline, inOneStatement, replayOf } from 'service-platform';
 import type { HoldRecord, HoldRefusal, HoldRequest, HoldStore } from '../domain/ports';
 import type { AccountDb } from './account-db';
 
@@ -22,10 +22,10 @@ export function holdRepository(db: AccountDb) {
     },
 
     /** Claims the id and takes the credit (`place_hold`); a refusal changes nothing. */
-    async create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest): Promise<ClaimOutcome<HoldRecord, HoldRefusal>> {
+    async create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest, deadline?: Deadline): Promise<ClaimOutcome<HoldRecord, HoldRefusal>> {
       const answer = await inOneStatement((lockMs) => callJsonFunction<HoldAnswer>(db,
         'SELECT place_hold($1, $2, $3::int, $4, $5::int, $6, $7::int) ',
-        id, requestHash, ttlSeconds, request.accountId, request.amountCents, request.currency, lockMs));
+        id, requestHash, ttlSeconds, request.accountId, request.amountCents, request.currency, lockMs), { deadline });
       switch (answer.outcome) {
         case 'created': return { kind: 'created', record: fromJson(answer.record) };
         case 'existing': return replayOf(fromJson(answer.record), requestHash);
@@ -34,15 +34,15 @@ export function holdRepository(db: AccountDb) {
     },
 
     /** held → captured, or a lapsed one re-authorized (`capture_hold`); exactly one of capture, release and expiry wins. */
-    capture: async (id: string): Promise<{ record: HoldRecord | null; refusal?: HoldRefusal }> => {
+    capture: async (id: string, deadline?: Deadline): Promise<{ record: HoldRecord | null; refusal?: HoldRefusal }> => {
       const answer = await inOneStatement((lockMs) => callJsonFunction<{ record: HoldJson | null; refusal?: HoldRefusal }>(db,
-        'SELECT capture_hold($1, $2::int) ', id, lockMs));
+        'SELECT capture_hold($1, $2::int) ', id, lockMs), { deadline });
       return { record: answer.record && fromJson(answer.record), refusal: answer.refusal };
     },
 
     /** held → released with its credit back, expired → released; an unknown id is closed (`release_hold`). */
-    release: (id: string): Promise<{ refusal?: HoldRefusal }> =>
-      inOneStatement((lockMs) => callJsonFunction<{ refusal?: HoldRefusal }>(db, 'SELECT release_hold($1, $2::int) ', id, lockMs)),
+    release: (id: string, deadline?: Deadline): Promise<{ refusal?: HoldRefusal }> =>
+      inOneStatement((lockMs) => callJsonFunction<{ refusal?: HoldRefusal }>(db, 'SELECT release_hold($1, $2::int) ', id, lockMs), { deadline }),
 
     /** Expires held holds past their time, their credit given back (`expire_holds`); how many. */
     expireDue: (batchSize = 500): Promise<number> =>

@@ -1,4 +1,4 @@
-import { checkCurrency, type DomainError, type Page } from 'service-platform';
+import { checkCurrency, type Deadline, type DomainError, type Page } from 'service-platform';
 import { CreditLimitBelowCommitments, CurrencyInUse, UnknownAccount } from './account-errors';
 import type { AccountInput, AccountRecord, AccountStore } from './ports';
 
@@ -35,9 +35,9 @@ export function accountService(repo: AccountStore) {
     },
 
     /** Creates or replaces; held and used credit stay as they are. */
-    async put(account: AccountInput): Promise<{ account: Account; created: boolean }> {
+    async put(account: AccountInput, deadline?: Deadline): Promise<{ account: Account; created: boolean }> {
       checkCurrency(account.currency);
-      const saved = await repo.upsert(account);
+      const saved = await repo.upsert(account, deadline);
       if (!saved.ok) throw refusePut(account, saved.current);
       return { account: withAvailable(saved.account), created: saved.created };
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type DomainError, TtlTooLong } from 'service-platform';
+import { type Deadline, type DomainError, TtlTooLong } from 'service-platform';
 import {
   CurrencyMismatch,
   HoldCaptured,
@@ -58,10 +58,10 @@ const toHold = (r: HoldRecord): Hold => ({
 export function holdService(repo: HoldStore, ttl: TtlPolicy) {
   return {
     /** Holds the amount against the account's credit. `created` is false for an idempotent replay. */
-    async place(id: string, input: HoldInput): Promise<{ hold: Hold; created: boolean }> {
+    async place(id: string, input: HoldInput, deadline?: Deadline): Promise<{ hold: Hold; created: boolean }> {
       if (input.ttlSeconds !== undefined && input.ttlSeconds > ttl.maxSeconds) throw new TtlTooLong(ttl.maxSeconds);
       const request = { accountId: input.accountId, amountCents: input.amountCents, currency: input.currency };
-      const outcome = await repo.create(id, hashRequest(input), input.ttlSeconds ?? ttl.defaultSeconds, request);
+      const outcome = await repo.create(id, hashRequest(input), input.ttlSeconds ?? ttl.defaultSeconds, request, deadline);
       switch (outcome.kind) {
         case 'created': return { hold: toHold(outcome.record), created: true };
         case 'replayed': return { hold: toHold(outcome.record), created: false };
@@ -81,16 +81,16 @@ export function holdService(repo: HoldStore, ttl: TtlPolicy) {
      * Idempotent: capturing a captured hold answers it again. One that expired by time is
      * re-authorized while the credit allows (else insufficient_credit); a released one never is.
      */
-    async capture(id: string): Promise<Hold> {
-      const { record, refusal } = await repo.capture(id);
+    async capture(id: string, deadline?: Deadline): Promise<Hold> {
+      const { record, refusal } = await repo.capture(id, deadline);
       if (refusal) throw refused(id, refusal);
       if (!record) throw new UnknownHold(id);
       return toHold(record);
     },
 
     /** Idempotent, and a success for an id never held; a captured hold stays captured. */
-    async release(id: string): Promise<void> {
-      const { refusal } = await repo.release(id);
+    async release(id: string, deadline?: Deadline): Promise<void> {
+      const { refusal } = await repo.release(id, deadline);
       if (refusal) throw refused(id, refusal);
     },
   };

@@ -1,4 +1,4 @@
-import type { ClaimOutcome, Page } from 'service-platform';
+import type { ClaimOutcome, Deadline, Page } from 'service-platform';
 
 // What Account's use cases need of a store, in their own words: `data/` implements these, `app.ts`
 // wires them. Plain values in, plain values out; refusals are values, never thrown.
@@ -23,7 +23,7 @@ export interface AccountStore {
   find(id: string): Promise<AccountRecord | null>;
   list(limit: number, cursor?: string): Promise<Page<AccountRecord>>;
   /** Replaces only while the new limit covers what is held and used, and the currency only while nothing is. */
-  upsert(account: AccountInput): Promise<PutOutcome>;
+  upsert(account: AccountInput, deadline?: Deadline): Promise<PutOutcome>;
 }
 
 export type HoldStatus = 'held' | 'captured' | 'released' | 'expired';
@@ -60,9 +60,9 @@ export type HoldRefusal =
 export interface HoldStore {
   find(id: string): Promise<HoldRecord | null>;
   /** Claims the id and takes the credit, or changes nothing and says why. */
-  create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest): Promise<ClaimOutcome<HoldRecord, HoldRefusal>>;
+  create(id: string, requestHash: string, ttlSeconds: number, request: HoldRequest, deadline?: Deadline): Promise<ClaimOutcome<HoldRecord, HoldRefusal>>;
   /** The hold as it now stands, or why it cannot be captured (nothing changed). */
-  capture(id: string): Promise<{ record: HoldRecord | null; refusal?: HoldRefusal }>;
+  capture(id: string, deadline?: Deadline): Promise<{ record: HoldRecord | null; refusal?: HoldRefusal }>;
   /** Releases it (an id never held is closed), or says why not. */
-  release(id: string): Promise<{ refusal?: HoldRefusal }>;
+  release(id: string, deadline?: Deadline): Promise<{ refusal?: HoldRefusal }>;
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { DEFAULT_PAGE_SIZE, mayActFor, principalOf } from 'service-platform';
+import { DEFAULT_PAGE_SIZE, deadlineOf, mayActFor, principalOf } from 'service-platform';
 import { UnknownAccount } from '../domain/account-errors';
 import type { Account, AccountService } from '../domain/accounts';
 
@@ -33,7 +33,7 @@ export function accountRoutes(accounts: AccountService): Router {
   });
   router.put('/accounts/:accountId', async (req, res) => {
     const { name, currency, creditLimitCents } = req.body; // validated by the OpenAPI document
-    const { account, created } = await accounts.put({ id: String(req.params.accountId), name, currency, creditLimitCents });
+    const { account, created } = await accounts.put({ id: String(req.params.accountId), name, currency, creditLimitCents }, deadlineOf(res));
     res.status(created ? 201 : 200).json(toDto(account));
   });
   return router;

@@ -1,4 +1,4 @@
-import { decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
+import { type Deadline, decodeCursor, inTransaction, type Page, toPage } from 'service-platform';
 import type { Item, ItemInput, ItemStore, PutOutcome } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
 
@@ -25,7 +25,7 @@ export function itemRepository(db: CatalogDb) {
      * it (an If-Match that no longer matches, a stock change without one) and nothing is written when
      * it refuses. A stock left out keeps the stock as it is (a new item starts at 0).
      */
-    put: <Refusal>(item: ItemInput, refuse: (current: Item | null) => Refusal | undefined): Promise<PutOutcome<Refusal>> =>
+    put: <Refusal>(item: ItemInput, refuse: (current: Item | null) => Refusal | undefined, deadline?: Deadline): Promise<PutOutcome<Refusal>> =>
       inTransaction(db, async (tx): Promise<PutOutcome<Refusal>> => {
         for (let round = 0; round < 2; round++) {
           const [current] = await tx.$queryRawUnsafe<Item[]>(
@@ -45,7 +45,7 @@ export function itemRepository(db: CatalogDb) {
           // Created meanwhile by another put: go round and decide against that one.
         }
         throw new Error(`item ${item.sku} neither found nor insertable`);
-      }),
+      }, { deadline }),
 
     /** For the demo data: creates or replaces, stock included, without preconditions. */
     async upsert(item: Item): Promise<void> {

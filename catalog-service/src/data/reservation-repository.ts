@@ -1,4 +1,4 @@
-import { callJsonFunction, type ClaimOutcome, inOneStatement, replayOf } from 'service-platform';
+import { callJsonFunction, type ClaimOutcome, type Deadline, inOneStatement, replayOf } from 'service-platform';
 import type { ReservationRecord, ReservationRefusal, ReservationStore } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
 
@@ -24,9 +24,9 @@ export function reservationRepository(db: CatalogDb) {
     },
 
     /** Claims the id and takes the stock of every line, or none (`reserve_stock`). */
-    async create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[]): Promise<ClaimOutcome<ReservationRecord, ReservationRefusal>> {
+    async create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[], deadline?: Deadline): Promise<ClaimOutcome<ReservationRecord, ReservationRefusal>> {
       const answer = await inOneStatement((lockMs) => callJsonFunction<ReserveAnswer>(db,
-        'SELECT reserve_stock($1, $2, $3::int, $4::varchar[], $5::int[], $6::int) ', id, requestHash, ttlSeconds, skus, quantities, lockMs));
+        'SELECT reserve_stock($1, $2, $3::int, $4::varchar[], $5::int[], $6::int) ', id, requestHash, ttlSeconds, skus, quantities, lockMs), { deadline });
       switch (answer.outcome) {
         case 'created': return { kind: 'created', record: fromJson(answer.record) };
         case 'existing': return replayOf(fromJson(answer.record), requestHash);
@@ -35,15 +35,15 @@ export function reservationRepository(db: CatalogDb) {
     },
 
     /** held → confirmed, or a lapsed one re-authorized (`confirm_reservation`); exactly one of confirm, release and expiry wins. */
-    confirm: async (id: string): Promise<{ record: ReservationRecord | null; refusal?: ReservationRefusal }> => {
+    confirm: async (id: string, deadline?: Deadline): Promise<{ record: ReservationRecord | null; refusal?: ReservationRefusal }> => {
       const answer = await inOneStatement((lockMs) => callJsonFunction<{ record: ReservationJson | null; refusal?: ReservationRefusal }>(db,
-        'SELECT confirm_reservation($1, $2::int) ', id, lockMs));
+        'SELECT confirm_reservation($1, $2::int) ', id, lockMs), { deadline });
       return { record: answer.record && fromJson(answer.record), refusal: answer.refusal };
     },
 
     /** held → released with its stock back, expired → released; an unknown id is closed (`release_reservation`). */
-    release: (id: string): Promise<{ refusal?: ReservationRefusal }> =>
-      inOneStatement((lockMs) => callJsonFunction<{ refusal?: ReservationRefusal }>(db, 'SELECT release_reservation($1, $2::int) ', id, lockMs)),
+    release: (id: string, deadline?: Deadline): Promise<{ refusal?: ReservationRefusal }> =>
+      inOneStatement((lockMs) => callJsonFunction<{ refusal?: ReservationRefusal }>(db, 'SELECT release_reservation($1, $2::int) ', id, lockMs), { deadline }),
 
     /** Expires held reservations past their time, their stock given back (`expire_reservations`); how many. */
     expireDue: (batchSize = 500): Promise<number> =>

@@ -1,4 +1,4 @@
-import { inTransaction, rollbackWith } from 'service-platform';
+import { type Deadline, inTransaction, rollbackWith } from 'service-platform';
 import type { AdjustmentOutcome, StockAdjustment, StockAdjustmentInput, StockAdjustmentStore } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
 
@@ -20,7 +20,7 @@ export function stockAdjustmentRepository(db: CatalogDb) {
    * moved the stock. A refusal rolls the claim back: the id stays free. Null: the id was claimed
    * by someone else, or the item is unknown (the claim copies the item's row; none, no claim).
    */
-  async function apply(input: StockAdjustmentInput): Promise<AdjustmentOutcome | null> {
+  async function apply(input: StockAdjustmentInput, deadline?: Deadline): Promise<AdjustmentOutcome | null> {
     return inTransaction(db, async (tx): Promise<AdjustmentOutcome | null> => {
       const claimed = await tx.$queryRaw<Array<{ id: string }>>`
         INSERT INTO stock_adjustments (id, sku, delta, reason, stock_after)
@@ -38,17 +38,17 @@ export function stockAdjustmentRepository(db: CatalogDb) {
       const recorded = await tx.$queryRawUnsafe<StockAdjustment[]>(
         `UPDATE stock_adjustments SET stock_after = $2 WHERE id = $1 RETURNING ${COLUMNS}`, input.adjustmentId, moved[0].stock);
       return { kind: 'created', adjustment: recorded[0] };
-    });
+    }, { deadline });
   }
 
   return {
     find: (id: string) => read(db, id),
 
     /** Applies the adjustment once; an id seen before (or claimed meanwhile) answers what was recorded for it. */
-    async adjust(input: StockAdjustmentInput): Promise<AdjustmentOutcome> {
+    async adjust(input: StockAdjustmentInput, deadline?: Deadline): Promise<AdjustmentOutcome> {
       const existing = await read(db, input.adjustmentId);
       if (existing) return { kind: 'existing', adjustment: existing };
-      const outcome = await apply(input);
+      const outcome = await apply(input, deadline);
       if (outcome) return outcome;
       const raced = await read(db, input.adjustmentId);
       return raced ? { kind: 'existing', adjustment: raced } : { kind: 'refused', refusal: { kind: 'unknown_item' } };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkCurrency, type DomainError, type Page } from 'service-platform';
+import { checkCurrency, type Deadline, type DomainError, type Page } from 'service-platform';
 import { ItemChanged, UnknownItem, VersionRequired } from './catalog-errors';
 import type { Item, ItemInput, ItemStore } from './ports';
 
@@ -42,9 +42,9 @@ export function itemService(repo: ItemStore) {
      * Creates or replaces. On an existing item a new `stock` is a lost update waiting to happen
      * (reservations move it all the time): it needs `expected`, the version the caller read.
      */
-    async put(item: ItemInput, expected?: Expected): Promise<{ item: Item; created: boolean }> {
+    async put(item: ItemInput, expected?: Expected, deadline?: Deadline): Promise<{ item: Item; created: boolean }> {
       checkCurrency(item.currency);
-      const outcome = await repo.put(item, refusePut(item, expected));
+      const outcome = await repo.put(item, refusePut(item, expected), deadline);
       if (!outcome.ok) throw outcome.refusal;
       return { item: outcome.item, created: outcome.created };
     },

@@ -1,7 +1,8 @@
-import type { ClaimOutcome, Page } from 'service-platform';
+import type { ClaimOutcome, Deadline, Page } from 'service-platform';
 
 // What Catalog's use cases need of a store, in their own words: `data/` implements these, `app.ts`
-// wires them. Plain values in, plain values out; refusals are values, never thrown.
+// wires them. Plain values in, plain values out; refusals are values, never thrown. A write takes
+// the caller's deadline, if it gave one, for the database to keep to.
 
 export interface Item {
   sku: string;
@@ -26,7 +27,7 @@ export interface ItemStore {
    * Creates or replaces an item all or nothing: the row is locked first, `refuse` decides from it and
    * nothing is written when it refuses. A stock left out keeps the stock as it is (a new item starts at 0).
    */
-  put<Refusal>(item: ItemInput, refuse: (current: Item | null) => Refusal | undefined): Promise<PutOutcome<Refusal>>;
+  put<Refusal>(item: ItemInput, refuse: (current: Item | null) => Refusal | undefined, deadline?: Deadline): Promise<PutOutcome<Refusal>>;
 }
 
 export interface StockAdjustmentInput {
@@ -50,7 +51,7 @@ export type AdjustmentOutcome =
 
 export interface StockAdjustmentStore {
   /** Applies the adjustment once; an id seen before (or claimed meanwhile) answers what was recorded for it. */
-  adjust(input: StockAdjustmentInput): Promise<AdjustmentOutcome>;
+  adjust(input: StockAdjustmentInput, deadline?: Deadline): Promise<AdjustmentOutcome>;
 }
 
 export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
@@ -100,9 +101,9 @@ export type ReservationRefusal =
 export interface ReservationStore {
   find(id: string): Promise<ReservationRecord | null>;
   /** Claims the id and takes the stock of every line, or none (refused: why); skus distinct and sorted. */
-  create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[]): Promise<ClaimOutcome<ReservationRecord, ReservationRefusal>>;
+  create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[], deadline?: Deadline): Promise<ClaimOutcome<ReservationRecord, ReservationRefusal>>;
   /** The reservation as it now stands, or why it cannot be confirmed (nothing changed). */
-  confirm(id: string): Promise<{ record: ReservationRecord | null; refusal?: ReservationRefusal }>;
+  confirm(id: string, deadline?: Deadline): Promise<{ record: ReservationRecord | null; refusal?: ReservationRefusal }>;
   /** Releases it (an id never reserved is closed), or says why not. */
-  release(id: string): Promise<{ refusal?: ReservationRefusal }>;
+  release(id: string, deadline?: Deadline): Promise<{ refusal?: ReservationRefusal }>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ClaimOutcome, type DomainError, TtlTooLong } from 'service-platform';
+import { type ClaimOutcome, type Deadline, type DomainError, TtlTooLong } from 'service-platform';
 import {
   MixedCurrencies,
   OutOfStock,
@@ -70,11 +70,11 @@ function answer(id: string, outcome: ClaimOutcome<ReservationRecord, Reservation
 export function reservationService(repo: ReservationStore, ttl: TtlPolicy) {
   return {
     /** Holds stock for every line or none. `created` is false for an idempotent replay. */
-    async reserve(id: string, request: ReservationRequest): Promise<{ reservation: Reservation; created: boolean }> {
+    async reserve(id: string, request: ReservationRequest, deadline?: Deadline): Promise<{ reservation: Reservation; created: boolean }> {
       if (request.ttlSeconds !== undefined && request.ttlSeconds > ttl.maxSeconds) throw new TtlTooLong(ttl.maxSeconds);
       const lines = mergeLines(request.lines);
       const hash = hashRequest(lines, request.ttlSeconds);
-      const outcome = await repo.create(id, hash, request.ttlSeconds ?? ttl.defaultSeconds, lines.map((l) => l.sku), lines.map((l) => l.quantity));
+      const outcome = await repo.create(id, hash, request.ttlSeconds ?? ttl.defaultSeconds, lines.map((l) => l.sku), lines.map((l) => l.quantity), deadline);
       return answer(id, outcome);
     },
 
@@ -88,16 +88,16 @@ export function reservationService(repo: ReservationStore, ttl: TtlPolicy) {
      * Idempotent: confirming a confirmed reservation answers it again. One that expired by time is
      * re-confirmed while the stock allows (else out_of_stock); a released one never is.
      */
-    async confirm(id: string): Promise<Reservation> {
-      const { record, refusal } = await repo.confirm(id);
+    async confirm(id: string, deadline?: Deadline): Promise<Reservation> {
+      const { record, refusal } = await repo.confirm(id, deadline);
       if (refusal) throw refused(id, refusal);
       if (!record) throw new UnknownReservation(id);
       return toReservation(record);
     },
 
     /** Idempotent, and a success for an id never reserved; a confirmed reservation stays confirmed. */
-    async release(id: string): Promise<void> {
-      const { refusal } = await repo.release(id);
+    async release(id: string, deadline?: Deadline): Promise<void> {
+      const { refusal } = await repo.release(id, deadline);
       if (refusal) throw refused(id, refusal);
     },
   };

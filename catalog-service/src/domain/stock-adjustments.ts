@@ -1,4 +1,4 @@
-import { InvalidFields } from 'service-platform';
+import { type Deadline, InvalidFields } from 'service-platform';
 import { AdjustmentMismatch, NegativeStock, StockTooLarge, UnknownItem } from './catalog-errors';
 import type { StockAdjustment, StockAdjustmentInput, StockAdjustmentStore } from './ports';
 
@@ -11,9 +11,9 @@ export function stockAdjustmentService(repo: StockAdjustmentStore) {
      * the recorded adjustment (`created` false) and moves nothing; the available stock never goes
      * below zero, whatever the reservations do meanwhile.
      */
-    async adjust(input: StockAdjustmentInput): Promise<{ adjustment: StockAdjustment; created: boolean }> {
+    async adjust(input: StockAdjustmentInput, deadline?: Deadline): Promise<{ adjustment: StockAdjustment; created: boolean }> {
       if (input.delta === 0) throw new InvalidFields([{ field: 'body.delta', message: 'must not be 0' }]);
-      const outcome = await repo.adjust(input);
+      const outcome = await repo.adjust(input, deadline);
       if (outcome.kind === 'refused') {
         if (outcome.refusal.kind === 'unknown_item') throw new UnknownItem([input.sku]);
         if (input.delta < 0) throw new NegativeStock(input.sku, input.delta, outcome.refusal.available);

@@ -1,5 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import { DEFAULT_PAGE_SIZE } from 'service-platform';
+import { DEFAULT_PAGE_SIZE, deadlineOf } from 'service-platform';
 import { type Expected, type ItemService, versionOf } from '../domain/items';
 import type { Item, StockAdjustment } from '../domain/ports';
 import type { StockAdjustmentService } from '../domain/stock-adjustments';
@@ -38,12 +38,12 @@ export function itemRoutes(items: ItemService, adjustments: StockAdjustmentServi
   });
   router.put('/items/:sku', async (req: Request, res) => {
     const { name, priceCents, currency, stock } = req.body; // validated by the OpenAPI document
-    const { item, created } = await items.put({ sku: String(req.params.sku), name, priceCents, currency, stock }, parseIfMatch(req.get('if-match')));
+    const { item, created } = await items.put({ sku: String(req.params.sku), name, priceCents, currency, stock }, parseIfMatch(req.get('if-match')), deadlineOf(res));
     sendItem(res, item, created ? 201 : 200);
   });
   router.post('/items/:sku/stock-adjustments', async (req: Request, res) => {
     const { adjustmentId, delta, reason } = req.body;
-    const { adjustment, created } = await adjustments.adjust({ adjustmentId, sku: String(req.params.sku), delta, reason });
+    const { adjustment, created } = await adjustments.adjust({ adjustmentId, sku: String(req.params.sku), delta, reason }, deadlineOf(res));
     res.status(created ? 201 : 200).json(toAdjustmentDto(adjustment));
   });
   return router;

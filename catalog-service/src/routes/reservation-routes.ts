@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { answerWith } from 'service-platform';
+import { answerWith, deadlineOf } from 'service-platform';
 import type { Reservation } from '../domain/ports';
 import type { ReservationService } from '../domain/reservations';
 
@@ -20,14 +20,14 @@ export function reservationRoutes(reservations: ReservationService): Router {
   });
   router.put('/reservations/:reservationId', async (req, res) => {
     // An unknown sku named in the body is the body's fault: 422, where GET /items/{sku} answers 404.
-    const { reservation, created } = await reservations.reserve(req.params.reservationId, req.body).catch(answerWith({ unknown_item: 422 }));
+    const { reservation, created } = await reservations.reserve(req.params.reservationId, req.body, deadlineOf(res)).catch(answerWith({ unknown_item: 422 }));
     res.status(created ? 201 : 200).json(toDto(reservation));
   });
   router.post('/reservations/:reservationId/confirm', async (req, res) => {
-    res.json(toDto(await reservations.confirm(req.params.reservationId)));
+    res.json(toDto(await reservations.confirm(req.params.reservationId, deadlineOf(res))));
   });
   router.post('/reservations/:reservationId/release', async (req, res) => {
-    await reservations.release(req.params.reservationId);
+    await reservations.release(req.params.reservationId, deadlineOf(res));
     res.status(204).end();
   });
   return router;

@@ -85,10 +85,12 @@ export function placeOrderUseCase(deps: {
     outcome.kind === 'failed' && deps.availability
       ? { ...outcome, reason: { ...outcome.reason, retryAfterSeconds: deps.availability.retryAfterSeconds() } }
       : outcome;
-  return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerBudgetMs?: number): Promise<Outcome> {
-    const budgetMs = Math.min(deps.budgetMs, callerBudgetMs ?? Infinity);
-    // A caller who gives less than the reserve still gets three quarters of what it gave.
-    const deadline = Deadline.after(sagaShareMs(budgetMs, deps.answerReserveMs));
+  return async function placeOrder(idempotencyKey: string, request: OrderRequest, callerDeadline?: Deadline): Promise<Outcome> {
+    // The request's deadline: Order's own budget, or the caller's deadline if it comes first.
+    const requestDeadline = callerDeadline?.atMost(deps.budgetMs) ?? Deadline.after(deps.budgetMs);
+    // The saga's: all of it but what is kept back to record the outcome and answer (budget-policy.ts).
+    const budgetMs = requestDeadline.remainingMs();
+    const deadline = requestDeadline.keeping(budgetMs - sagaShareMs(budgetMs, deps.answerReserveMs));
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };

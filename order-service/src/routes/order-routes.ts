@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { currentContext, DEFAULT_PAGE_SIZE, mayActFor, principalOf, requireOwnAccount } from 'service-platform';
+import { DEFAULT_PAGE_SIZE, deadlineOf, mayActFor, principalOf, requireOwnAccount } from 'service-platform';
 import type { OrderRepository } from '../data/order-repository';
 import { UnknownOrder } from '../domain/order-errors';
 import type { PublicStatus } from '../domain/order-state';
@@ -24,10 +24,8 @@ export function orderRoutes(placeOrder: PlaceOrder, orders: OrderRepository, set
   const router = Router();
   router.post('/orders', async (req, res) => {
     requireOwnAccount(principalOf(res), (req.body as OrderRequest).accountId); // 403, nothing recorded
-    // The caller's own budget (X-Request-Budget-Ms), when it gave one and it is the smaller.
-    const deadline = currentContext()?.deadline;
-    const callerBudgetMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-    const outcome = await placeOrder(String(req.headers['idempotency-key']), req.body as OrderRequest, callerBudgetMs);
+    // The caller's own deadline (X-Request-Budget-Ms), when it gave one: the order keeps to it if it comes first.
+    const outcome = await placeOrder(String(req.headers['idempotency-key']), req.body as OrderRequest, deadlineOf(res));
     sendOutcome(res, outcome);
   });
   router.get('/orders', async (req, res) => {
