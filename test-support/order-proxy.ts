@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from 'service-platform';
+import { answers200, until } from './polling';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The file docker-compose.yml mounts into the order-proxy container. */
@@ -91,13 +92,14 @@ export async function startOrderProxy(upstream: string, timeoutMs = 30_000): Pro
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) break;
-    const status = await fetch(`${url}/livez`, { signal: AbortSignal.timeout(500) }).then((r) => r.status, () => 0);
-    if (status === 200) return { url, serverBlock, output: () => output, stop };
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await until(`nginx to answer /livez through ${url}`, () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}) before it answered /livez through ${url}`);
+      return answers200(`${url}/livez`);
+    }, { timeoutMs });
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}:\n${output.slice(-3000)}`);
   }
-  await stop();
-  throw new Error(`nginx did not answer /livez through ${url}:\n${output.slice(-3000)}`);
+  return { url, serverBlock, output: () => output, stop };
 }

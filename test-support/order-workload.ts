@@ -2,6 +2,7 @@
 // was lost: stock and credit conserved, nothing left pending, at most one order that is not failed
 // per Idempotency-Key, and every answer agreeing with its order's final state.
 import { randomUUID } from 'node:crypto';
+import { until } from './polling';
 
 export interface ShopItem { sku: string; stock: number; priceCents: number }
 export interface ShopAccount { id: string; creditLimitCents: number }
@@ -154,12 +155,8 @@ export async function violations(urls: { order: string; catalog: string; account
 
 /** Waits until the invariants hold (commitments expire, recovery runs), or returns the last violations. */
 export async function settle(urls: { order: string; catalog: string; account: string }, shop: Shop, attempts: Attempt[], timeoutMs: number, auth: WorkloadAuth): Promise<string[]> {
-  const until = Date.now() + timeoutMs;
   let last: string[] = [];
-  while (Date.now() < until) {
-    last = await violations(urls, shop, attempts, auth);
-    if (last.length === 0) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await until('the invariants to hold', async () => (last = await violations(urls, shop, attempts, auth)).length === 0, { timeoutMs, everyMs: 250 })
+    .catch(() => undefined); // the caller asserts on the violations left
   return last;
 }

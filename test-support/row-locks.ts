@@ -1,6 +1,10 @@
 // Row locks held by a test in a transaction of its own, and what the database's backends are
 // doing: for tests about lock waits, which must prove the wait happened rather than sleep for it.
 import { Client } from 'pg';
+import { until } from './polling';
+
+/** How long a backend takes to show its wait in pg_stat_activity: soon, so asked often. */
+const POLL_BACKENDS = { timeoutMs: 3_000, everyMs: 10 };
 
 async function withClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
@@ -38,25 +42,16 @@ export async function holdInTransaction(databaseUrl: string, sql: string, params
 /** Waits until some backend waits for a lock held by `pid`: the request has reached the row. */
 export function waitUntilBlockedBy(databaseUrl: string, pid: number): Promise<void> {
   return withClient(databaseUrl, async (client) => {
-    for (let i = 0; i < 300; i++) {
-      const { rows } = await client.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
-      if (rows.length > 0) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('nothing waited on the held lock');
+    await until(`a backend to wait on the lock held by ${pid}`, async () =>
+      (await client.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows.length > 0, POLL_BACKENDS);
   });
 }
 
 /** Waits until `n` backends of the database wait for locks (a chain: one waits on another that waits). */
 export function waitUntilWaiting(databaseUrl: string, n: number): Promise<void> {
   return withClient(databaseUrl, async (client) => {
-    for (let i = 0; i < 300; i++) {
-      const { rows } = await client.query(
-        'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0');
-      if (rows.length >= n) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`fewer than ${n} backends ever waited for a lock`);
+    await until(`${n} backends to wait for locks`, async () => (await client.query(
+      'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0')).rows.length >= n, POLL_BACKENDS);
   });
 }
 

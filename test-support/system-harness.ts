@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ensureDatabase, freePort } from 'service-platform';
 import { serviceCommand, servicesBuilt } from '../scripts/build-services';
 import { Issuer, makeKey } from './issuer';
+import { answers200, until } from './polling';
 
 const ROOT = path.resolve(__dirname, '..');
 const running = new Set<ChildProcess>();
@@ -41,17 +42,12 @@ export class ServiceProcess {
   }
 
   async waitReady(timeoutMs: number): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      if (this.child?.exitCode !== null) throw new Error(`${this.name} exited (${this.child?.exitCode}):\n${this.output.slice(-3000)}`);
-      try {
-        if ((await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(500) })).status === 200) return;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${this.name} did not become ready:\n${this.output.slice(-3000)}`);
+    await until(`${this.name} to become ready`, async () => {
+      if (this.child?.exitCode !== null) throw new Error(`${this.name} exited (${this.child?.exitCode})`);
+      return answers200(`${this.url}/readyz`);
+    }, { timeoutMs }).catch((err: Error) => {
+      throw new Error(`${err.message}:\n${this.output.slice(-3000)}`);
+    });
   }
 
   /** Sends a signal; for SIGKILL/SIGTERM waits until the process is gone. */

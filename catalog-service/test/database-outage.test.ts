@@ -5,6 +5,7 @@
 import { applyMigrations, createLogger, ensureDatabase, loadConfig } from 'service-platform';
 import { listen, request } from '../../test-support/http';
 import { type OwnPostgres, startOwnPostgres } from '../../test-support/own-postgres';
+import { until } from '../../test-support/polling';
 import { buildCatalogApp } from '../src/app';
 import { catalogConfigSchema } from '../src/config/catalog-config';
 import { createCatalogDb } from '../src/data/catalog-db';
@@ -57,7 +58,7 @@ describe('Catalog when its database goes away and comes back', () => {
         }
       });
       // Up: the load is served.
-      while (answers.filter((a) => a.status < 300).length < 40) await new Promise((r) => setTimeout(r, 10));
+      await until('40 answers served', () => answers.filter((a) => a.status < 300).length >= 40, { timeoutMs: 30_000, everyMs: 10 });
       await pg.stop();
       phase = 'down';
       const downFrom = answers.length;

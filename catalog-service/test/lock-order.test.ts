@@ -2,6 +2,7 @@
 // every statement that locks item rows must lock them in sku order, so none of this deadlocks.
 // pg_stat_database.deadlocks is read at the end, so the bounded retry cannot hide a lock-order bug.
 import { Client } from 'pg';
+import { until } from '../../test-support/polling';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
 import { newReservationId, release } from './reservation-helpers';
 
@@ -28,13 +29,11 @@ async function waitForOtherBackendsToExit(databaseUrl: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (let i = 0; i < 200; i++) {
+    await until('the other backends of the test database to exit', async () => {
       const { rows } = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-      if (Number(rows[0].n) === 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error('backends of the test database did not exit');
+      return Number(rows[0].n) === 0;
+    }, { timeoutMs: 5_000, everyMs: 25 });
   } finally {
     await client.end();
   }
@@ -100,10 +99,8 @@ describe('Catalog lock order under overlapping reservations, releases and expiry
 
     // Everything left held expires; then every unit is back.
     const allBack = async () => (await Promise.all(skus.map((sku) => catalog.stockOf(sku)))).every((n) => n === STOCK);
-    for (const until = Date.now() + 30_000; Date.now() < until && !(await allBack());) {
-      await catalog.app.reservations.expireDue(); // sweeps until the last held reservation has expired
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Sweeps until the last held reservation has expired.
+    await until('every unit back', async () => (await allBack()) || (await catalog.app.reservations.expireDue(), false), { timeoutMs: 30_000 });
     for (const sku of skus) expect(await catalog.stockOf(sku)).toBe(STOCK);
 
     await catalog.db.$disconnect();

@@ -6,22 +6,9 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from 'service-platform';
+import { answers200, until } from '../../test-support/polling';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-async function waitForReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('service did not become ready');
-}
 
 describe('Catalog started on its own with no DATABASE_URL', () => {
   let child: ChildProcess | undefined;
@@ -41,7 +28,10 @@ describe('Catalog started on its own with no DATABASE_URL', () => {
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     const url = `http://127.0.0.1:${port}`;
-    await waitForReady(url, child, 40_000);
+    await until('the Catalog to become ready', () => {
+      if (child!.exitCode !== null) throw new Error(`service exited with ${child!.exitCode}`);
+      return answers200(`${url}/readyz`);
+    }, { timeoutMs: 40_000, everyMs: 200 });
 
     const items = (await (await fetch(`${url}/items`)).json()) as { items: Array<{ sku: string }> };
     expect(items.items.map((i) => i.sku)).toContain('COFFEE-1KG');

@@ -6,11 +6,14 @@ import { Deadline, FAIR_ATTEMPT_MS, MIN_USEFUL_ATTEMPT_MS } from 'service-platfo
 import { Dependency } from '../src/clients/resilience/dependency';
 import { DependencyHttpError } from '../src/clients/typed-http';
 import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
+import { until } from '../../test-support/polling';
 import { isolateNetwork, ORDER, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
 
 const BREAKER = { BREAKER_VOLUME_THRESHOLD: '4', BREAKER_ERROR_THRESHOLD_PERCENT: '50', BREAKER_RESET_MS: '1000', RETRY_MAX_ATTEMPTS: '1' };
 /** A breaker that stays open for the whole test, however slow the machine. */
 const STAYS_OPEN = { ...BREAKER, BREAKER_RESET_MS: '600000' };
+/** Compensations run right after the answer: soon, so asked often. */
+const SOON = { timeoutMs: 3_000, everyMs: 20 };
 
 describe('POST /orders when a dependency fails', () => {
   let order: OrderUnderTest | undefined;
@@ -78,7 +81,7 @@ describe('POST /orders when a dependency fails', () => {
     fakes.catalog.reserve = () => [503, { code: 'down' }];
     for (let i = 0; i < 4; i++) await order.placeOrder();
     expect((await dependency('catalog')).state).toBe('open');
-    await waitForAsync(async () => (await dependency('catalog')).state === 'half-open'); // BREAKER_RESET_MS later
+    await until('the breaker to be half-open', async () => (await dependency('catalog')).state === 'half-open', { everyMs: 50 }); // BREAKER_RESET_MS later
     Object.assign(fakes.catalog, installFakesCatalogHappy());
     expect((await order.placeOrder()).status).toBe(201);
     expect((await dependency('catalog')).state).toBe('closed');
@@ -110,8 +113,8 @@ describe('POST /orders when a dependency fails', () => {
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'dependency_unavailable', dependency: 'account' });
     expect(took).toBeLessThanOrEqual(400 + 1_000); // the budget, with room for a loaded machine; waiting for Account would take 3 s
-    await waitFor(() => fakes.callsTo('POST', new RegExp(`/reservations/${res.body.orderId}/release$`)).length === 1);
-    await waitFor(() => fakes.callsTo('POST', new RegExp(`/holds/${res.body.orderId}/release$`)).length === 1);
+    await until('the reservation\'s release', () => fakes.callsTo('POST', new RegExp(`/reservations/${res.body.orderId}/release$`)).length === 1, SOON);
+    await until('the hold\'s release', () => fakes.callsTo('POST', new RegExp(`/holds/${res.body.orderId}/release$`)).length === 1, SOON);
     expect(fakes.callsTo('POST', /\/confirm$|\/capture$/)).toHaveLength(0);
     expect((await dependency('account')).stats.timeouts).toBeGreaterThanOrEqual(1); // was always 0 with timeout: false
   });
@@ -205,20 +208,4 @@ describe('What a dependency\'s breaker counts', () => {
 
 function installFakesCatalogHappy() {
   return installFakes().catalog;
-}
-
-async function waitForAsync(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { testPostgresUrl } from '../../test-support/test-database';
 import { type Attempt, json, settle, setUpShop, type Shop, Workload } from '../../test-support/order-workload';
+import { until } from '../../test-support/polling';
 import { startSystem, type System } from '../../test-support/system-harness';
 
 const BUDGET_MS = 1_000;
@@ -29,15 +30,6 @@ const SETTLE_MS = 25_000;
 jest.setTimeout(120_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await condition()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('System under faults (real processes)', () => {
   let system: System | undefined;
@@ -78,7 +70,7 @@ describe('System under faults (real processes)', () => {
     const stopLoad = load(workload);
     await sleep(800);
     await s.catalog.signal('SIGKILL');
-    await until(async () => (await json(`${s.order.url}/dependencies`)).items[0].state === 'open', 10_000, 'the breaker to open');
+    await until('the breaker to open', async () => (await json(`${s.order.url}/dependencies`)).items[0].state === 'open', { timeoutMs: 10_000 });
     const fast: Attempt[] = [];
     for (let i = 0; i < 10; i++) fast.push(await workload.place());
     for (const a of fast.filter((x) => x.code === 'dependency_unavailable')) {
@@ -88,7 +80,7 @@ describe('System under faults (real processes)', () => {
     }
     expect(fast.filter((x) => x.code === 'dependency_unavailable').length).toBeGreaterThanOrEqual(8);
     await s.catalog.start();
-    await until(async () => (await workload.place()).status === 201, 15_000, 'an order to succeed through half-open');
+    await until('an order to succeed through half-open', async () => (await workload.place()).status === 201, { timeoutMs: 15_000 });
     await stopLoad();
     expect(workload.attempts.some((a) => a.status === 201)).toBe(true);
     await expectInvariants(s, workload.attempts);
@@ -109,7 +101,7 @@ describe('System under faults (real processes)', () => {
     for (const a of during) expect(a.ms).toBeLessThanOrEqual(BUDGET_MS + 1_000);
     expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(0);
     await s.account.signal('SIGCONT');
-    await until(async () => (await workload.place()).status === 201, 15_000, 'an order to succeed after SIGCONT');
+    await until('an order to succeed after SIGCONT', async () => (await workload.place()).status === 201, { timeoutMs: 15_000 });
     await stopLoad();
     await expectInvariants(s, workload.attempts);
   });
@@ -141,7 +133,7 @@ describe('System under faults (real processes)', () => {
         const workload = new Workload(s.order.url, SHOP, s.auth);
         const key = randomUUID();
         const answer = workload.place(key);
-        await until(async () => (await orderDb.query(`SELECT 1 FROM orders WHERE state = 'committing'`)).rowCount === 1, 5_000, 'the order in committing');
+        await until('the order in committing', async () => (await orderDb.query(`SELECT 1 FROM orders WHERE state = 'committing'`)).rowCount === 1, { timeoutMs: 5_000 });
         await s[victim].signal('SIGKILL');
         const first = await answer;
         expect(first.status).toBe(202); // past the point of no return: accepted, to be completed
@@ -154,10 +146,10 @@ describe('System under faults (real processes)', () => {
           expect((await json(`${s.account.url}/accounts/sys-rich`, s.auth.adminToken)).usedCents).toBe(0); // no charge before the stock is confirmed
         }
         // The hold's time is up while the victim is still down (the database's clock decides, as in Account).
-        await until(async () => (await accountDb.query('SELECT 1 FROM holds WHERE id = $1 AND expires_at <= now()', [orderId])).rowCount === 1,
-          10_000, 'the hold to expire during the outage');
+        await until('the hold to expire during the outage',
+          async () => (await accountDb.query('SELECT 1 FROM holds WHERE id = $1 AND expires_at <= now()', [orderId])).rowCount === 1, { timeoutMs: 10_000 });
         await s[victim].start();
-        await until(async () => (await json(`${s.order.url}/orders/${orderId}`, s.auth.adminToken)).status === 'confirmed', 15_000, 'recovery to confirm the order');
+        await until('recovery to confirm the order', async () => (await json(`${s.order.url}/orders/${orderId}`, s.auth.adminToken)).status === 'confirmed', { timeoutMs: 15_000 });
         expect((await json(`${s.account.url}/holds/${orderId}`, s.auth.serviceToken)).status).toBe('captured');
         const replay = await workload.place(key);
         expect(replay).toMatchObject({ status: 201, orderId });

@@ -7,6 +7,7 @@
 import { Pool } from 'pg';
 import { freePort } from 'service-platform';
 import { settle, setUpShop, type Shop, Workload } from '../../test-support/order-workload';
+import { until } from '../../test-support/polling';
 import { ServiceProcess, startSystem, type System } from '../../test-support/system-harness';
 import { testPostgresUrl } from '../../test-support/test-database';
 
@@ -26,14 +27,6 @@ const SHOP: Shop = {
   accounts: [{ id: 'rep-one', creditLimitCents: 50_000_000 }, { id: 'rep-two', creditLimitCents: 50_000_000 }],
 };
 
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * Stops the replica at a moment its recovery holds a live lease: waits for one in the database, stops
@@ -43,7 +36,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 async function pauseHoldingLeases(replica: ServiceProcess, db: Pool): Promise<Array<{ id: string; owner: string }>> {
   const live = async () => (await db.query(`SELECT id::text, lease_owner::text AS owner FROM orders WHERE lease_owner IS NOT NULL AND lease_until > now()`)).rows;
   for (let attempt = 0; attempt < 20; attempt++) {
-    await until(async () => (await live()).length > 0, 30_000, 'the replica\'s recovery to hold a lease');
+    await until('the replica\'s recovery to hold a lease', async () => (await live()).length > 0, { timeoutMs: 30_000 });
     await replica.signal('SIGSTOP');
     const held = await live();
     if (held.length > 0) return held;
@@ -86,14 +79,14 @@ describe('Two Order replicas on one database (real processes)', () => {
     // Phase 1: both under load; the first is killed mid-saga.
     const stopFirst = load(onFirst);
     const stopSecond = load(onSecond);
-    await until(async () => onFirst.attempts.length >= 10 && onSecond.attempts.length >= 10, 30_000, 'load on both replicas');
+    await until('load on both replicas', async () => onFirst.attempts.length >= 10 && onSecond.attempts.length >= 10, { timeoutMs: 30_000 });
     await first.signal('SIGKILL');
     await stopFirst();
     const died = onFirst.attempts.filter((a) => a.status === 0).map((a) => a.key);
     expect(died.length).toBeGreaterThan(0); // requests were in flight when it died
     const leftByFirst = await unfinished(died);
     expect(leftByFirst.length).toBeGreaterThan(0); // ...and their orders were mid-saga
-    await until(async () => (await unfinished(died)).length === 0, 30_000, 'the second replica to finish what the first left');
+    await until('the second replica to finish what the first left', async () => (await unfinished(died)).length === 0, { timeoutMs: 30_000 });
     await stopSecond();
 
     // Phase 2: the second alone, its recovery at work on orders that wait for a paused Catalog; the
@@ -101,7 +94,7 @@ describe('Two Order replicas on one database (real processes)', () => {
     // is down, so every lease there is the paused replica's).
     const pausedLoad = new Workload(other.url, SHOP, system.auth);
     const stopPaused = load(pausedLoad);
-    await until(async () => pausedLoad.attempts.length >= 5, 30_000, 'load on the second replica');
+    await until('load on the second replica', async () => pausedLoad.attempts.length >= 5, { timeoutMs: 30_000 });
     await system.catalog.signal('SIGSTOP'); // its requests answer 503 and hand their orders to recovery, which waits on Catalog
     const held = await pauseHoldingLeases(other, db);
     expect(held.length).toBeGreaterThan(0); // the paused replica held leases when it was stopped
@@ -111,9 +104,9 @@ describe('Two Order replicas on one database (real processes)', () => {
     await first.start();
     // The first takes the paused one's leased orders over once their leases lapse, and finishes them
     // and whatever else it left, while the paused one is still stopped.
-    await until(async () => (await db!.query(`SELECT 1 FROM orders WHERE id = ANY($1::uuid[])
+    await until('the first replica to finish the paused one\'s orders', async () => (await db!.query(`SELECT 1 FROM orders WHERE id = ANY($1::uuid[])
         AND (state IN ('pending', 'committing') OR releases_owed OR lease_owner = ANY($2::uuid[]))`,
-      [inFlight, held.map((h) => h.owner)])).rowCount === 0, 30_000, 'the first replica to finish the paused one\'s orders');
+      [inFlight, held.map((h) => h.owner)])).rowCount === 0, { timeoutMs: 30_000 });
     await other.signal('SIGCONT'); // its requests and its recovery wake up past their leases: their writes must lose
     await stopPaused();
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CLIENT, type OtlpReceiver, type ReceivedSpan, SERVER, startOtlpReceiver } from '../../test-support/otlp-receiver';
 import { json, setUpShop, type Shop } from '../../test-support/order-workload';
+import { until } from '../../test-support/polling';
 import { startSystem, type System } from '../../test-support/system-harness';
 import { testPostgresUrl } from '../../test-support/test-database';
 import { builtMain, servicesBuilt } from '../../scripts/build-services';
@@ -16,15 +17,6 @@ const SHOP: Shop = { items: [{ sku: 'TRC-A', stock: 100, priceCents: 700 }], acc
 const OTEL = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_TRACES_SAMPLER: 'always_on', OTEL_BSP_SCHEDULE_DELAY: '50', LOG_LEVEL: 'info' };
 const SAGA_STEPS = ['order.reserve', 'order.hold', 'order.commit', 'order.confirm', 'order.capture'];
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function placeOrder(s: System, headers: Record<string, string> = {}): Promise<{ status: number; body: any; requestId: string | null }> {
   const res = await fetch(`${s.order.url}/orders`, {
@@ -66,12 +58,12 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
   };
 
   /** The spans of the trace that holds `orderId`'s saga, once every one of `names` has arrived. */
-  const traceOf = (orderId: string, names: string[]) => until(() => {
+  const traceOf = (orderId: string, names: string[]) => until(`the spans ${names.join(', ')} of order ${orderId}`, () => {
     const ofOrder = receiver.spans.filter((s) => s.attributes['order.id'] === orderId);
     if (ofOrder.length === 0) return undefined;
     const trace = receiver.spans.filter((s) => s.traceId === ofOrder[0].traceId);
     return names.every((n) => trace.some((s) => `${s.service}:${s.name}`.includes(n))) ? trace : undefined;
-  }, `the spans ${names.join(', ')} of order ${orderId}`);
+  }, { timeoutMs: 20_000 });
 
   test('when an order is placed, then one trace holds Order\'s handler, the saga\'s steps and calls, and Catalog\'s and Account\'s handlers and queries as children of Order\'s calls', async () => {
     const s = await startTraced();
@@ -130,11 +122,11 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     await s.catalog.signal('SIGKILL');
     // Until the breaker opens, orders are recorded and fail in their reserve step.
     let lastWithOrder: { status: number; body: any } | undefined;
-    await until(async () => {
+    await until('the breaker to open', async () => {
       const placed = await placeOrder(s);
       if (placed.body.orderId) lastWithOrder = placed;
-      return (await json(`${s.order.url}/dependencies`)).items[0].state === 'open' ? true : undefined;
-    }, 'the breaker to open');
+      return (await json(`${s.order.url}/dependencies`)).items[0].state === 'open';
+    }, { timeoutMs: 20_000 });
     expect(lastWithOrder?.status).toBe(503);
     const failed = await traceOf(lastWithOrder!.body.orderId, ['order.reserve']);
     expect(failed.find((sp) => sp.name === 'order.reserve')!.attributes['order.step.outcome']).toMatch(/^unavailable:/);
@@ -145,10 +137,10 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ code: 'dependency_unavailable', reason: 'breaker_open' });
     expect(refused.body).not.toHaveProperty('orderId');
-    const spans = await until(() => {
+    const spans = await until('the refused request\'s span with its breaker_open event', () => {
       const ofRequest = receiver.spans.filter((sp) => sp.traceId === traceId);
       return ofRequest.some((sp) => sp.events.some((e) => e.name === 'breaker_open')) ? ofRequest : undefined;
-    }, 'the refused request\'s span with its breaker_open event');
+    }, { timeoutMs: 20_000 });
     expect(spans.flatMap((sp) => sp.events)).toContainEqual(expect.objectContaining({ name: 'breaker_open', attributes: { 'order.dependency': 'catalog' } }));
     expect(spans.filter((sp) => sp.name.startsWith('order.'))).toEqual([]); // no saga step ran
   });

@@ -13,6 +13,7 @@ import { PactV3, SpecificationVersion, type V3MockServer } from '@pact-foundatio
 import { getFfiLib } from '@pact-foundation/pact-core';
 import { Registry } from 'prom-client';
 import { Deadline } from 'service-platform';
+import { until } from '../../../test-support/polling';
 import { dependencyHttp } from '../../src/clients/dependency-answers';
 import { Dependency } from '../../src/clients/resilience/dependency';
 import { REQUEST } from '../../src/domain/order';
@@ -32,10 +33,8 @@ export const SERVICE_TOKEN_EXAMPLE = 'order-service-token';
  * after the wait, executeTest checks as usual.
  */
 async function settled(server: V3MockServer, maxWaitMs = 1000): Promise<void> {
-  const until = Date.now() + maxWaitMs;
-  while (!getFfiLib().pactffiMockServerMatched(server.port) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await until('the mock server to record its match', () => getFfiLib().pactffiMockServerMatched(server.port), { timeoutMs: maxWaitMs, everyMs: 5 })
+    .catch(() => undefined); // not matched: executeTest reports what was missing
 }
 
 /**
