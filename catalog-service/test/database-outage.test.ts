@@ -2,14 +2,10 @@
 // one serves the other files), stopped under load and started again, the Catalog answers 503
 // database_unavailable with Retry-After instead of 500, within the caller's budget, and serves
 // again without a restart.
-import { applyMigrations, createLogger, ensureDatabase, loadConfig } from 'service-platform';
-import { listen, request } from '../../test-support/http';
+import { applyMigrations, createLogger, ensureDatabase } from 'service-platform';
 import { type OwnPostgres, startOwnPostgres } from '../../test-support/own-postgres';
 import { until } from '../../test-support/polling';
-import { buildCatalogApp } from '../src/app';
-import { catalogConfigSchema } from '../src/config/catalog-config';
-import { createCatalogDb } from '../src/data/catalog-db';
-import { MIGRATIONS } from './catalog-harness';
+import { MIGRATIONS, startCatalog } from './catalog-harness';
 
 const BUDGET_MS = 1_000;
 const TOLERANCE_MS = 1_000; // a loaded two-core machine
@@ -32,20 +28,17 @@ describe('Catalog when its database goes away and comes back', () => {
     const url = pg.urlFor('catalog');
     await ensureDatabase(url);
     await applyMigrations(url, MIGRATIONS, createLogger('test', 'silent'));
-    const db = createCatalogDb(url, 10);
-    const config = loadConfig(catalogConfigSchema, { NODE_ENV: 'test' });
-    const app = buildCatalogApp({ config, db, logger: createLogger('catalog-outage', 'silent'), validateResponses: true });
-    const server = await listen(app.app);
+    const catalog = await startCatalog({}, { databaseUrl: url });
     try {
       const headers = { 'x-request-budget-ms': String(BUDGET_MS) };
-      expect((await request(server.baseUrl, 'PUT', '/items/OUTAGE-1', { body: { name: 'x', priceCents: 100, currency: 'EUR', stock: 1_000_000 } })).status).toBe(201);
+      expect((await catalog.call('PUT', '/items/OUTAGE-1', { name: 'x', priceCents: 100, currency: 'EUR', stock: 1_000_000 })).status).toBe(201);
       const answers: Answer[] = [];
       let n = 0;
       const call = async (): Promise<Answer> => {
         const started = Date.now();
         const res = n++ % 2 === 0
-          ? await request(server.baseUrl, 'GET', '/items/OUTAGE-1', { headers })
-          : await request(server.baseUrl, 'PUT', `/reservations/outage-${n}`, { body: { lines: [{ sku: 'OUTAGE-1', quantity: 1 }] }, headers });
+          ? await catalog.call('GET', '/items/OUTAGE-1', undefined, headers)
+          : await catalog.call('PUT', `/reservations/outage-${n}`, { lines: [{ sku: 'OUTAGE-1', quantity: 1 }] }, headers);
         const answer = { status: res.status, code: res.body?.code, retryAfter: res.headers.get('retry-after'), tookMs: Date.now() - started };
         answers.push(answer);
         return answer;
@@ -77,10 +70,9 @@ describe('Catalog when its database goes away and comes back', () => {
       expect(Math.max(...answers.map((a) => a.tookMs))).toBeLessThan(BUDGET_MS + TOLERANCE_MS);
       // Serving again, on the same process and pool: the last 20 answers were all good.
       expect(answers.slice(-20).every((a) => a.status < 300)).toBe(true);
-      expect((await request(server.baseUrl, 'GET', '/readyz')).status).toBe(200);
+      expect((await catalog.call('GET', '/readyz')).status).toBe(200);
     } finally {
-      await server.close();
-      await db.$disconnect();
+      await catalog.close();
     }
   }, 60_000);
 });

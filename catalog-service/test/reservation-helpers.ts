@@ -1,8 +1,8 @@
+import { uniqueId } from '../../test-support/unique-id';
 import type { CatalogUnderTest } from './catalog-harness';
 
-let counter = 0;
 /** A reservation id no other test uses (ExternalId: letters, digits and . _ : -). */
-export const newReservationId = (prefix = 'res') => `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+export const newReservationId = (prefix = 'res') => uniqueId(prefix);
 
 export const getReservation = (catalog: CatalogUnderTest, id: string) => catalog.call('GET', `/reservations/${id}`);
 export const confirm = (catalog: CatalogUnderTest, id: string) => catalog.call('POST', `/reservations/${id}/confirm`);

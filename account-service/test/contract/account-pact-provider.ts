@@ -3,8 +3,7 @@
 // against the COMMITTED pact file (pacts/ at the repository root), so that it never depends on the
 // consumer test having run first.
 import path from 'node:path';
-import type { RequestHandler } from 'express';
-import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import { credentials, expectStatus, type StateHandlers, state, verifyPact } from '../../../test-support/pact-provider';
 import type { AccountUnderTest } from '../account-harness';
 
 export const PACT_FILE = path.resolve(__dirname, '../../../pacts/order-service-account-service.json');
@@ -12,16 +11,7 @@ export const PACT_FILE = path.resolve(__dirname, '../../../pacts/order-service-a
 /** The provider runs with real credentials; the pact's example bearer is swapped for ours. */
 export const TOKENS = { SERVICE_TOKEN: 'account-contract-service-token', ADMIN_TOKEN: 'account-contract-admin-token-0' };
 
-type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
-
-/** A state handler over the state's parameters (Pact passes them as JSON). */
-const state = <P>(setup: (params: P) => Promise<unknown>) => async (params?: unknown) => {
-  await setup(params as P);
-  return undefined;
-};
-
-const admin = { authorization: `Bearer ${TOKENS.ADMIN_TOKEN}` };
-const service = { authorization: `Bearer ${TOKENS.SERVICE_TOKEN}` };
+const { admin, service, realServiceToken } = credentials(TOKENS);
 
 interface StateParams {
   accountId: string;
@@ -29,10 +19,6 @@ interface StateParams {
   creditLimitCents: number;
   holdId: string;
   amountCents: number;
-}
-
-function expectStatus(what: string, res: { status: number; body: unknown }, ...statuses: number[]): void {
-  if (!statuses.includes(res.status)) throw new Error(`state setup: ${what} answered ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** Each interaction starts from an empty Account service (beforeEach), then its states add what it names. */
@@ -82,20 +68,7 @@ export function accountStates(account: AccountUnderTest) {
   return { stateHandlers, beforeEach };
 }
 
-/** The pact's `Authorization: Bearer <example>` becomes the provider's real SERVICE_TOKEN. */
-export const realServiceToken: RequestHandler = (req, _res, next) => {
-  if (req.headers.authorization) req.headers.authorization = service.authorization;
-  next();
-};
-
 /** Verifies the committed pact against `providerBaseUrl`; resolves when every interaction passed. */
 export function verifyAccountPact(account: AccountUnderTest, providerBaseUrl = account.baseUrl) {
-  return new Verifier({
-    provider: 'account-service',
-    providerBaseUrl,
-    pactUrls: [PACT_FILE],
-    ...accountStates(account),
-    requestFilter: realServiceToken,
-    logLevel: (process.env.PACT_LOG_LEVEL ?? 'error') as 'error',
-  }).verifyProvider();
+  return verifyPact({ provider: 'account-service', providerBaseUrl, pactFile: PACT_FILE, states: accountStates(account), realServiceToken });
 }

@@ -3,8 +3,8 @@
 // COMMITTED pact file (pacts/ at the repository root), so that it never depends on the consumer
 // test having run first.
 import path from 'node:path';
-import express, { type Express, type RequestHandler } from 'express';
-import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import express, { type Express } from 'express';
+import { credentials, expectStatus, type StateHandlers, state, verifyPact } from '../../../test-support/pact-provider';
 import type { CatalogUnderTest } from '../catalog-harness';
 
 export const PACT_FILE = path.resolve(__dirname, '../../../pacts/order-service-catalog-service.json');
@@ -12,16 +12,7 @@ export const PACT_FILE = path.resolve(__dirname, '../../../pacts/order-service-c
 /** The provider runs with real credentials; the pact's example bearer is swapped for ours. */
 export const TOKENS = { SERVICE_TOKEN: 'catalog-contract-service-token', ADMIN_TOKEN: 'catalog-contract-admin-token-0' };
 
-type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
-
-/** A state handler over the state's parameters (Pact passes them as JSON). */
-const state = <P>(setup: (params: P) => Promise<unknown>) => async (params?: unknown) => {
-  await setup(params as P);
-  return undefined;
-};
-
-const admin = { authorization: `Bearer ${TOKENS.ADMIN_TOKEN}` };
-const service = { authorization: `Bearer ${TOKENS.SERVICE_TOKEN}` };
+const { admin, service, realServiceToken } = credentials(TOKENS);
 
 interface StateParams {
   sku: string;
@@ -30,10 +21,6 @@ interface StateParams {
   stock: number;
   reservationId: string;
   quantity: number;
-}
-
-function expectStatus(what: string, res: { status: number; body: unknown }, ...statuses: number[]): void {
-  if (!statuses.includes(res.status)) throw new Error(`state setup: ${what} answered ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** Each interaction starts from an empty Catalog (beforeEach), then its states add what it names. */
@@ -81,22 +68,9 @@ export function catalogStates(catalog: CatalogUnderTest) {
   return { stateHandlers, beforeEach };
 }
 
-/** The pact's `Authorization: Bearer <example>` becomes the provider's real SERVICE_TOKEN. */
-export const realServiceToken: RequestHandler = (req, _res, next) => {
-  if (req.headers.authorization) req.headers.authorization = service.authorization;
-  next();
-};
-
 /** Verifies the committed pact against `providerBaseUrl`; resolves when every interaction passed. */
 export function verifyCatalogPact(catalog: CatalogUnderTest, providerBaseUrl = catalog.baseUrl) {
-  return new Verifier({
-    provider: 'catalog-service',
-    providerBaseUrl,
-    pactUrls: [PACT_FILE],
-    ...catalogStates(catalog),
-    requestFilter: realServiceToken,
-    logLevel: (process.env.PACT_LOG_LEVEL ?? 'error') as 'error',
-  }).verifyProvider();
+  return verifyPact({ provider: 'catalog-service', providerBaseUrl, pactFile: PACT_FILE, states: catalogStates(catalog), realServiceToken });
 }
 
 /** Renames a member at any depth of a JSON value. */

@@ -4,37 +4,16 @@
 // account-service/test/contract/account-provider.pact.test.ts verifies it against the real Account.
 import { MatchersV3 } from '@pact-foundation/pact';
 import { accountClient } from '../../src/clients/account-client';
-import type { Dependency } from '../../src/clients/resilience/dependency';
-import { budget, consumerPact, realDependency, SERVICE_TOKEN_EXAMPLE } from './pact-files';
+import { budget, consumerTests } from './pact-files';
+import { callHeaders, ISO_INSTANT, json, jsonRequest, problem, problemJson } from './pact-matchers';
 
-const { datetime, integer, regex, string } = MatchersV3;
+const { datetime, integer, regex } = MatchersV3;
 
-const contract = consumerPact('account-service');
-const dependencies: Dependency[] = [];
-
-function accountAt(url: string) {
-  const { http, dependency } = realDependency('account', url);
-  dependencies.push(dependency);
-  return accountClient(http, dependency);
-}
-
-afterEach(() => dependencies.splice(0).forEach((d) => d.shutdown()));
-afterAll(() => contract.publish());
+const { contract, clientAt: accountAt } = consumerTests('account-service', 'account', accountClient);
 
 const ID = 'ord-1';
 const ACCOUNT = 'acc-alice';
 
-/** What Order sends on every call: its credential and the time the callee has left. */
-const callHeaders = {
-  Authorization: regex('^Bearer \\S+$', `Bearer ${SERVICE_TOKEN_EXAMPLE}`),
-  'X-Request-Budget-Ms': regex('^\\d+$', '3000'),
-};
-const jsonRequest = { ...callHeaders, 'Content-Type': 'application/json' };
-// Pact matches a Content-Type regex against the whole value, parameters included.
-const json = { 'Content-Type': regex('^application/json(;.*)?$', 'application/json; charset=utf-8') };
-const problemJson = { 'Content-Type': regex('^application/problem\\+json(;.*)?$', 'application/problem+json; charset=utf-8') };
-
-const ISO_INSTANT = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
 const EXPIRES_AT = '2030-01-01T12:05:00.000Z';
 
 /** A hold as Order reads it (the saga needs only the answer; recovery reads the status). */
@@ -46,8 +25,6 @@ const hold = (status: 'held' | 'captured', amountCents = 4900) => ({
   status,
   expiresAt: datetime(ISO_INSTANT, EXPIRES_AT),
 });
-
-const problem = (code: string, title: string) => ({ code, title: string(title) });
 
 const holdRequest = (accountId: string, amountCents: number) => ({
   method: 'PUT',

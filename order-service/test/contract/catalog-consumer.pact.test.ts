@@ -4,38 +4,17 @@
 // catalog-service/test/contract/catalog-provider.pact.test.ts verifies it against the real Catalog.
 import { MatchersV3 } from '@pact-foundation/pact';
 import { catalogClient } from '../../src/clients/catalog-client';
-import type { Dependency } from '../../src/clients/resilience/dependency';
 import { priceFromReservation } from '../../src/domain/order-reasons';
-import { budget, consumerPact, realDependency, SERVICE_TOKEN_EXAMPLE } from './pact-files';
+import { budget, consumerTests } from './pact-files';
+import { callHeaders, ISO_INSTANT, json, jsonRequest, problem, problemJson } from './pact-matchers';
 
 const { datetime, eachLike, integer, regex, string } = MatchersV3;
 
-const contract = consumerPact('catalog-service');
-const dependencies: Dependency[] = [];
-
-function catalogAt(url: string) {
-  const { http, dependency } = realDependency('catalog', url);
-  dependencies.push(dependency);
-  return catalogClient(http, dependency);
-}
-
-afterEach(() => dependencies.splice(0).forEach((d) => d.shutdown()));
-afterAll(() => contract.publish());
+const { contract, clientAt: catalogAt } = consumerTests('catalog-service', 'catalog', catalogClient);
 
 const ID = 'ord-1';
 const SKU = 'COFFEE-1KG';
 
-/** What Order sends on every call: its credential and the time the callee has left. */
-const callHeaders = {
-  Authorization: regex('^Bearer \\S+$', `Bearer ${SERVICE_TOKEN_EXAMPLE}`),
-  'X-Request-Budget-Ms': regex('^\\d+$', '3000'),
-};
-const jsonRequest = { ...callHeaders, 'Content-Type': 'application/json' };
-// Pact matches a Content-Type regex against the whole value, parameters included.
-const json = { 'Content-Type': regex('^application/json(;.*)?$', 'application/json; charset=utf-8') };
-const problemJson = { 'Content-Type': regex('^application/problem\\+json(;.*)?$', 'application/problem+json; charset=utf-8') };
-
-const ISO_INSTANT = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
 const EXPIRES_AT = '2030-01-01T12:02:00.000Z';
 
 /** A reservation as Order reads it: the prices per line and the currency, and its status. */
@@ -47,8 +26,6 @@ const reservation = (status: 'held' | 'confirmed', quantity = 2, unitPriceCents 
   currency: regex('^[A-Z]{3}$', 'EUR'),
   expiresAt: datetime(ISO_INSTANT, EXPIRES_AT),
 });
-
-const problem = (code: string, title: string) => ({ code, title: string(title) });
 
 const reserveRequest = (quantity: number, sku = SKU) => ({
   method: 'PUT',
@@ -95,15 +72,18 @@ describe('order-service → catalog-service (Pact consumer)', () => {
     expect(answer).toEqual({ ok: false, refused: expect.objectContaining({ code: 'unknown_item', final: false }) });
   });
 
-  contract.test('confirm: 200 confirmed', (pact) => pact
-    .given('a held reservation', { reservationId: ID, sku: SKU, quantity: 2, priceCents: 2450 })
-    .uponReceiving('a confirmation of a held reservation')
+  /** A confirmation the Catalog accepts from `state`: 200 with the confirmed reservation. */
+  const confirmedFrom = (name: string, state: string, description: string) => contract.test(name, (pact) => pact
+    .given(state, { reservationId: ID, sku: SKU, quantity: 2, priceCents: 2450 })
+    .uponReceiving(description)
     .withRequest({ method: 'POST', path: `/reservations/${ID}/confirm`, headers: callHeaders })
     .willRespondWith({ status: 200, headers: json, body: reservation('confirmed') }),
   async (url) => {
     const answer = await catalogAt(url).confirm(ID, budget());
     expect(answer).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'confirmed' }) });
   });
+
+  confirmedFrom('confirm: 200 confirmed', 'a held reservation', 'a confirmation of a held reservation');
 
   contract.test('confirm: 409 reservation_expired', (pact) => pact
     .given('a released reservation', { reservationId: ID, sku: SKU, quantity: 2 })
@@ -115,15 +95,8 @@ describe('order-service → catalog-service (Pact consumer)', () => {
     expect(answer).toEqual({ ok: false, refused: expect.objectContaining({ code: 'reservation_expired', final: true }) });
   });
 
-  contract.test('confirm: 200 confirmed, re-authorized after it expired by time', (pact) => pact
-    .given('an expired reservation', { reservationId: ID, sku: SKU, quantity: 2, priceCents: 2450 })
-    .uponReceiving('a confirmation of a reservation that expired while the stock is still there')
-    .withRequest({ method: 'POST', path: `/reservations/${ID}/confirm`, headers: callHeaders })
-    .willRespondWith({ status: 200, headers: json, body: reservation('confirmed') }),
-  async (url) => {
-    const answer = await catalogAt(url).confirm(ID, budget());
-    expect(answer).toEqual({ ok: true, value: expect.objectContaining({ id: ID, status: 'confirmed' }) });
-  });
+  confirmedFrom('confirm: 200 confirmed, re-authorized after it expired by time', 'an expired reservation',
+    'a confirmation of a reservation that expired while the stock is still there');
 
   contract.test('confirm: 409 out_of_stock, an expired reservation whose stock is gone', (pact) => pact
     .given('an expired reservation whose stock was sold meanwhile', { reservationId: ID, sku: SKU, quantity: 2 })

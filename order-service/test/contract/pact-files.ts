@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AxiosInstance } from 'axios';
 import { PactV3, SpecificationVersion, type V3MockServer } from '@pact-foundation/pact';
 import { getFfiLib } from '@pact-foundation/pact-core';
 import { Registry } from 'prom-client';
@@ -99,3 +100,21 @@ export function realDependency(name: string, mockServerUrl: string) {
 
 /** What every call gets: the request path's 3 s (the header the pact names). */
 export const budget = () => ({ deadline: Deadline.after(3000), writer: REQUEST });
+
+/**
+ * The pact with `provider` and the real client under test: `clientAt(url)` builds the client on the
+ * real resilience stack against the mock server. Its dependencies are shut down after each test,
+ * and the pact is published after the last.
+ */
+export function consumerTests<C>(provider: string, dependencyName: string, client: (http: AxiosInstance, dependency: Dependency) => C) {
+  const contract = consumerPact(provider);
+  const dependencies: Dependency[] = [];
+  afterEach(() => dependencies.splice(0).forEach((d) => d.shutdown()));
+  afterAll(() => contract.publish());
+  const clientAt = (url: string): C => {
+    const { http, dependency } = realDependency(dependencyName, url);
+    dependencies.push(dependency);
+    return client(http, dependency);
+  };
+  return { contract, clientAt };
+}
