@@ -11,7 +11,7 @@ module.exports = {
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  setupFiles: ['<rootDir>/test-support/pact-env.js'],
+  setupFiles: ['<rootDir>/test-support/pact-no-tracking.js'],
   globalSetup: '<rootDir>/test-support/global-setup.js',
   globalTeardown: '<rootDir>/test-support/global-teardown.js',
   testTimeout: 30_000,

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_ISSUER_PORT, devKey, Issuer } from '../test-support/issuer';
+import { DEV_ISSUER_PORT, devKey, Issuer } from '../test-support/token-issuer';
 
 interface SharedTokens { adminToken: string; serviceToken: string }
 

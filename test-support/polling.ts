@@ -9,8 +9,6 @@ export interface PollOptions {
   everyMs?: number;
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Asks `probe` until it answers something other than `undefined` or `false`, and returns that
  * answer; throws `timed out waiting for <what>` once `timeoutMs` has passed. A probe that throws
@@ -26,7 +24,7 @@ export async function until<T>(
     const answer = await probe();
     if (answer !== undefined && answer !== false) return answer;
     if (Date.now() >= end) throw new Error(`timed out waiting for ${what}`);
-    await pause(everyMs);
+    await sleep(everyMs);
   }
 }
 
@@ -34,3 +32,6 @@ export async function until<T>(
 export async function answers200(url: string): Promise<boolean> {
   return fetch(url, { signal: AbortSignal.timeout(500) }).then((res) => res.status === 200, () => false);
 }
+
+/** Lets real time pass (a TTL to run out); never a way to wait for something to happen: that is `until`. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,9 +1,9 @@
-// The entities the trust table is asked about (test-support/route-trust.ts), made through the APIs,
+// The entities the trust table is asked about (test-support/route-trust-table.ts), made through the APIs,
 // and what its requests must leave unchanged, read back through them. Shared by the test against the
 // services directly and the one through the shipped nginx proxy.
 import { randomUUID } from 'node:crypto';
 import { json, setUpShop } from './order-workload';
-import type { Fixture } from './route-trust';
+import type { Fixture } from './route-trust-table';
 import type { System } from './system-harness';
 
 /** Alice with one placed order, Bob with none, an item, and an id nobody has used. */

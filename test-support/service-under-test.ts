@@ -4,7 +4,7 @@
 // the calls its tests make; a test about real processes uses system-harness.ts instead.
 import type { Express } from 'express';
 import { createLogger, type Logger } from 'service-platform';
-import { listen, request } from './http';
+import { listen, request } from './loopback-http';
 import { createTestDatabase } from './test-database';
 
 /** How a service is built, as its harness tells it. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ensureDatabase, freePort } from 'service-platform';
 import { serviceCommand, servicesBuilt } from '../scripts/build-services';
-import { Issuer, makeKey } from './issuer';
+import { Issuer, makeKey } from './token-issuer';
 import { answers200, until } from './polling';
 
 const ROOT = path.resolve(__dirname, '..');

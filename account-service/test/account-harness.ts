@@ -40,5 +40,3 @@ export type AccountUnderTest = Awaited<ReturnType<typeof startAccount>>;
 
 /** An id no other test uses. */
 export const newId = (prefix = 'acc') => uniqueId(prefix);
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

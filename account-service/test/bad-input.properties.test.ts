@@ -5,7 +5,7 @@
 // The generators and the checks: test-support/openapi-properties/ (FC_NUM_RUNS, FC_SEED in its index.ts).
 import fc from 'fast-check';
 import { listAll, loadOperations, PROPERTY_TIMEOUT_MS, propertyTests, type Target } from '../../test-support/openapi-properties';
-import { Issuer, makeKey, refusableTokens } from '../../test-support/issuer';
+import { Issuer, makeKey, refusableTokens } from '../../test-support/token-issuer';
 import { OPENAPI_FILE } from '../src/app';
 import { type AccountUnderTest, startAccount } from './account-harness';
 

@@ -1,6 +1,6 @@
 // Account with customer authentication on: a customer reads only their own account; the admin and
 // service tokens read any; nobody reads anything anonymously.
-import { Issuer, makeKey } from '../../test-support/issuer';
+import { Issuer, makeKey } from '../../test-support/token-issuer';
 import { type AccountUnderTest, startAccount } from './account-harness';
 
 const TOKENS = { ADMIN_TOKEN: 'acct-auth-admin-token-1', SERVICE_TOKEN: 'acct-auth-service-token' };

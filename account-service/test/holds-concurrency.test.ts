@@ -1,4 +1,5 @@
-import { type AccountUnderTest, newId, sleep, startAccount } from './account-harness';
+import { sleep } from '../../test-support/polling';
+import { type AccountUnderTest, newId, startAccount } from './account-harness';
 
 describe('Holds under concurrency', () => {
   let account: AccountUnderTest;

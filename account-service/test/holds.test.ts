@@ -1,5 +1,6 @@
-import { request } from '../../test-support/http';
-import { type AccountUnderTest, newId, sleep, startAccount } from './account-harness';
+import { request } from '../../test-support/loopback-http';
+import { sleep } from '../../test-support/polling';
+import { type AccountUnderTest, newId, startAccount } from './account-harness';
 
 describe('Holds', () => {
   let account: AccountUnderTest;

@@ -3,7 +3,7 @@
 import type { Hold as StoredHold, HoldService } from '../../account-service/src/domain/holds';
 import type { CreditPort } from '../../order-service/src/domain/ports';
 import { answerWith } from 'service-platform';
-import { answerOf } from './answers';
+import { answerOf } from './in-process-answers';
 
 /** What Account's routes send (hold-routes.ts): the date as ISO text. */
 const toDto = (h: StoredHold) => ({

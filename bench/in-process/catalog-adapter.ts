@@ -4,7 +4,7 @@ import type { Reservation as StoredReservation } from '../../catalog-service/src
 import type { ReservationService } from '../../catalog-service/src/domain/reservations';
 import type { StockPort } from '../../order-service/src/domain/ports';
 import { answerWith } from 'service-platform';
-import { answerOf } from './answers';
+import { answerOf } from './in-process-answers';
 
 /** What Catalog's routes send (reservation-routes.ts): the date as ISO text. */
 const toDto = (r: StoredReservation) => ({

@@ -3,7 +3,7 @@
 // database_unavailable with Retry-After instead of 500, within the caller's budget, and serves
 // again without a restart.
 import { applyMigrations, createLogger, ensureDatabase } from 'service-platform';
-import { type OwnPostgres, startOwnPostgres } from '../../test-support/own-postgres';
+import { type StoppablePostgres, startStoppablePostgres } from '../../test-support/stoppable-postgres';
 import { until } from '../../test-support/polling';
 import { MIGRATIONS, startCatalog } from './catalog-harness';
 
@@ -18,13 +18,13 @@ interface Answer {
 }
 
 describe('Catalog when its database goes away and comes back', () => {
-  let pg: OwnPostgres | undefined;
+  let pg: StoppablePostgres | undefined;
   afterAll(async () => {
     await pg?.close();
   });
 
   test('when PostgreSQL stops under load and starts again, then answers are 503 database_unavailable (never 500), all within the budget, and it serves again', async () => {
-    pg = await startOwnPostgres();
+    pg = await startStoppablePostgres();
     const url = pg.urlFor('catalog');
     await ensureDatabase(url);
     await applyMigrations(url, MIGRATIONS, createLogger('test', 'silent'));

@@ -4,7 +4,7 @@
 import { Client } from 'pg';
 import { until } from '../../test-support/polling';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { newReservationId, release } from './reservation-helpers';
+import { newReservationId, release } from './reservation-calls';
 
 const ITEMS = 6;
 const STOCK = 100_000;

@@ -2,7 +2,8 @@
 // that waits on a row lock past the budget, the transaction rolls back, and no lock stays behind.
 import { busyBackends, holdInTransaction, waitUntilBlockedBy } from '../../test-support/row-locks';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { expectProblem, getReservation, newReservationId } from './reservation-helpers';
+import { getReservation, newReservationId } from './reservation-calls';
+import { expectProblem } from './answer-assertions';
 
 describe('Catalog honours the caller\'s time budget in the database', () => {
   let catalog: CatalogUnderTest;

@@ -1,8 +1,9 @@
 // Bad reservation requests: each is refused at the edge as problem+json and changes nothing
 // (the item's stock and the reservation id are checked through the API afterwards).
-import { request } from '../../test-support/http';
+import { request } from '../../test-support/loopback-http';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { expectProblem, getReservation, newReservationId } from './reservation-helpers';
+import { getReservation, newReservationId } from './reservation-calls';
+import { expectProblem } from './answer-assertions';
 
 // Large enough that 10 000 lines reach validation (rather than the body limit); 413 is shown past it.
 const BODY_LIMIT = '1mb';

@@ -1,8 +1,10 @@
 // Races on a real PostgreSQL: requests fired together over real HTTP, then the stock checked
 // through the API. Stock must be counted exactly once and never go below zero.
 import { holdInTransaction, waitUntilBlockedBy, waitUntilWaiting } from '../../test-support/row-locks';
+import { sleep } from '../../test-support/polling';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { confirm, countStatuses, expectProblem, getReservation, newReservationId, release, sleep } from './reservation-helpers';
+import { confirm, getReservation, newReservationId, release } from './reservation-calls';
+import { countStatuses, expectProblem } from './answer-assertions';
 
 describe('Catalog reservations under concurrency', () => {
   let catalog: CatalogUnderTest;

@@ -1,8 +1,10 @@
 // Expiry: a held reservation past expiresAt reads as expired, gets its stock back from the sweep
 // (app.reservations.expireDue(), run by hand here) exactly once; confirming it re-authorizes it while
 // the stock allows (reservation-reauthorization.test.ts), a released one never.
+import { sleep } from '../../test-support/polling';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { confirm, expectProblem, getReservation, newReservationId, release, sleep } from './reservation-helpers';
+import { confirm, getReservation, newReservationId, release } from './reservation-calls';
+import { expectProblem } from './answer-assertions';
 
 const PAST_ONE_SECOND_MS = 1_200;
 

@@ -3,7 +3,8 @@
 // reservation and a tombstone are never confirmed. Expiry is set through the database (what the clock
 // does to a reservation), the sweep run by hand: no sleeps.
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { confirm, expectProblem, getReservation, newReservationId, release } from './reservation-helpers';
+import { confirm, getReservation, newReservationId, release } from './reservation-calls';
+import { expectProblem } from './answer-assertions';
 
 describe('Catalog: confirming a reservation that expired by time', () => {
   let catalog: CatalogUnderTest;

@@ -1,7 +1,8 @@
 // The Catalog's reservation rules, over real HTTP on a real PostgreSQL (one request at a time;
 // races are in reservation-concurrency.test.ts, expiry in reservation-expiry.test.ts).
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { confirm, expectProblem, getReservation, newReservationId, release } from './reservation-helpers';
+import { confirm, getReservation, newReservationId, release } from './reservation-calls';
+import { expectProblem } from './answer-assertions';
 
 describe('Catalog reservations', () => {
   let catalog: CatalogUnderTest;

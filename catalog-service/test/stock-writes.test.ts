@@ -2,7 +2,8 @@
 // that never take units a reservation holds.
 import { holdInTransaction, waitUntilBlockedBy, waitUntilWaiting } from '../../test-support/row-locks';
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { countStatuses, expectProblem, newReservationId } from './reservation-helpers';
+import { newReservationId } from './reservation-calls';
+import { countStatuses, expectProblem } from './answer-assertions';
 
 const ADMIN = 'admin-token-of-the-stock-tests';
 const admin = { authorization: `Bearer ${ADMIN}` };

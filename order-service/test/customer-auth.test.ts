@@ -2,7 +2,7 @@
 // itself): they place orders for their own account only and see only their own orders.
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
-import { Issuer, makeKey, type SigningKey } from '../../test-support/issuer';
+import { Issuer, makeKey, type SigningKey } from '../../test-support/token-issuer';
 import { installFakes, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
 

@@ -3,7 +3,7 @@
 // Account are the nock fakes, so each test checks what they end holding.
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
-import { Issuer, makeKey } from '../../test-support/issuer';
+import { Issuer, makeKey } from '../../test-support/token-issuer';
 import { holdInTransaction, waitUntilWaiting } from '../../test-support/row-locks';
 import { type OrderState, publicStatus, TRANSITIONS } from '../src/domain/order-state';
 import { type Fakes, installFakes, problem } from './fake-dependencies';

@@ -13,7 +13,7 @@ import { type AccountUnderTest, startAccount } from '../../account-service/test/
 import { seedAccounts } from '../../account-service/src/seed';
 import { type CatalogUnderTest, startCatalog } from '../../catalog-service/test/catalog-harness';
 import { seedCatalog } from '../../catalog-service/src/seed';
-import { Issuer, makeKey } from '../../test-support/issuer';
+import { Issuer, makeKey } from '../../test-support/token-issuer';
 import { type OrderUnderTest, startOrder } from './order-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -17,7 +17,7 @@ import { accountConfigSchema } from '../../account-service/src/config/account-co
 import { catalogConfigSchema } from '../../catalog-service/src/config/catalog-config';
 import { orderConfigSchema } from '../../order-service/src/config/order-config';
 import { NODE_FLAGS } from '../../scripts/build-services';
-import { ORDER_PROXY_CONFIG } from '../../test-support/order-proxy';
+import { ORDER_PROXY_CONFIG } from '../../test-support/nginx-order-proxy';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');

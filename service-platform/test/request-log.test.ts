@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import { requestContext, requestLog } from '../src';
-import { listen, request, type RunningApp } from '../../test-support/http';
+import { listen, request, type RunningApp } from '../../test-support/loopback-http';
 
 /** An app with the platform's context and request log, logging to memory at `level`. */
 async function appLoggingAt(level: string): Promise<{ server: RunningApp; lines: Array<Record<string, any>> }> {

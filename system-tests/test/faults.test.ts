@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { testPostgresUrl } from '../../test-support/test-database';
 import { type Attempt, json, settle, setUpShop, type Shop, Workload } from '../../test-support/order-workload';
-import { until } from '../../test-support/polling';
+import { sleep, until } from '../../test-support/polling';
 import { startSystem, type System } from '../../test-support/system-harness';
 
 const BUDGET_MS = 1_000;
@@ -28,8 +28,6 @@ const SETTLE_MS = 25_000;
 
 // Real processes start, die and recover: minutes on a loaded two-core machine, not jest's default 30 s.
 jest.setTimeout(120_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('System under faults (real processes)', () => {
   let system: System | undefined;

@@ -1,16 +1,16 @@
 // The shipped order-proxy keeps the route-trust guarantees: Order's part of the trust table
-// (test-support/route-trust.ts: every operation × every spelling × every credential, and the
+// (test-support/route-trust-table.ts: every operation × every spelling × every credential, and the
 // unexpected methods) sent through Debian's nginx running the committed deploy/order-proxy/nginx.conf
-// (test-support/order-proxy.ts), in front of real Order, Catalog and Account processes. Each answer
+// (test-support/nginx-order-proxy.ts), in front of real Order, Catalog and Account processes. Each answer
 // must meet the table's expectation and be the answer Order gives the same request directly: nginx
 // must hand every spelling on as sent, so none reaches another operation than it would without it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Answer, send } from '../../test-support/openapi-properties';
-import { ORDER_PROXY_CONFIG, type OrderProxy, serverBlockFor, startOrderProxy } from '../../test-support/order-proxy';
+import { ORDER_PROXY_CONFIG, type OrderProxy, serverBlockFor, startOrderProxy } from '../../test-support/nginx-order-proxy';
 import {
   credentialHeaders, DOCUMENTS, type Fixture, methodViolation, problemCode, sendTrustRequest, trustRequests, trustViolation, wrongMethodRequests,
-} from '../../test-support/route-trust';
+} from '../../test-support/route-trust-table';
 import { fixtureState, trustFixture } from '../../test-support/route-trust-fixture';
 import { startSystem, type System } from '../../test-support/system-harness';
 import { testPostgresUrl } from '../../test-support/test-database';

@@ -1,12 +1,12 @@
 // Authorization decided by the route that runs, whatever the spelling: every operation of the three
-// documents × every spelling of its path × every kind of credential (test-support/route-trust.ts),
+// documents × every spelling of its path × every kind of credential (test-support/route-trust-table.ts),
 // against the three services as real processes with every credential configured. Then, through the
 // API, nothing of the fixture changed, and each path's unexpected methods are 405 with `Allow`.
 // order-proxy-trust.test.ts walks Order's part of the same table through the shipped nginx proxy.
 import { send } from '../../test-support/openapi-properties';
 import {
   credentialHeaders, DOCUMENTS, type Fixture, headRequests, methodViolation, type ServiceKey, sendTrustRequest, trustRequests, trustViolation, wrongMethodRequests,
-} from '../../test-support/route-trust';
+} from '../../test-support/route-trust-table';
 import { fixtureState, trustFixture } from '../../test-support/route-trust-fixture';
 import { startSystem, type System } from '../../test-support/system-harness';
 import { testPostgresUrl } from '../../test-support/test-database';

@@ -3,7 +3,7 @@
 // renamed to `unitPrice` in every JSON response (Order prices orders from that field). The
 // verification must fail, on exactly the interactions whose answers carry reservation lines.
 import path from 'node:path';
-import { pactResults, report, runVerification } from '../../../test-support/pact-verification';
+import { pactResults, report, runVerification } from '../../../test-support/pact-verification-process';
 
 const VERIFY = path.join(__dirname, 'verify-catalog-pact.ts');
 

@@ -4,7 +4,7 @@
 // order-service/test/contract/catalog-consumer.pact.test.ts. The verification runs in a child
 // process (see test-support/pact-verification.ts and verify-catalog-pact.ts).
 import path from 'node:path';
-import { report, runVerification } from '../../../test-support/pact-verification';
+import { report, runVerification } from '../../../test-support/pact-verification-process';
 
 const VERIFY = path.join(__dirname, 'verify-catalog-pact.ts');
 

