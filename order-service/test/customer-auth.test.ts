@@ -3,32 +3,21 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { Issuer, makeKey, type SigningKey } from '../../test-support/token-issuer';
-import { installFakes, type Fakes } from './fake-dependencies';
-import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
+import { installFakes } from './fake-dependencies';
+import { ORDER, orderPerDescribe, type OrderUnderTest } from './order-harness';
 
 const ADMIN_TOKEN = 'auth-test-admin-token-01';
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 describe('Order with customer authentication on', () => {
   let issuer: Issuer;
-  let order: OrderUnderTest;
-  let fakes: Fakes;
   let rotated: SigningKey;
   beforeAll(async () => {
-    isolateNetwork();
     issuer = await new Issuer([await makeKey('ES256')]).start();
     rotated = await makeKey('RS256');
-    order = await startOrder({ ...issuer.env, ADMIN_TOKEN, AUTH_JWKS_COOLDOWN_SECONDS: '0' });
   });
-  beforeEach(() => {
-    fakes = installFakes();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    await issuer.stop();
-    restoreNetwork();
-  });
+  afterAll(() => issuer.stop());
+  const { order, fakes } = orderPerDescribe(() => ({ ...issuer.env, ADMIN_TOKEN, AUTH_JWKS_COOLDOWN_SECONDS: '0' }));
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const place = (headers: Record<string, string>, body: unknown = ORDER) =>
@@ -106,16 +95,11 @@ describe('Order with customer authentication on', () => {
 function orderBehindIssuer(env: Record<string, string>, prepare: (issuer: Issuer) => void = () => undefined) {
   const the = {} as { issuer: Issuer; order: OrderUnderTest };
   beforeAll(async () => {
-    isolateNetwork();
     the.issuer = await new Issuer([await makeKey('ES256')]).start();
     prepare(the.issuer);
-    the.order = await startOrder({ ...the.issuer.env, ADMIN_TOKEN, ...env });
   });
-  afterAll(async () => {
-    await the.order.close();
-    await the.issuer.stop();
-    restoreNetwork();
-  });
+  afterAll(() => the.issuer.stop());
+  the.order = orderPerDescribe(() => ({ ...the.issuer.env, ADMIN_TOKEN, ...env }), { fakes: false }).order;
   return the;
 }
 

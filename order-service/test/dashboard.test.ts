@@ -1,29 +1,14 @@
 // The dashboard's page and its data, over real HTTP against a real database; Catalog and Account
 // are nock fakes. The page is static and open; its data (orders of every account) needs the admin token.
 import os from 'node:os';
-import nock from 'nock';
-import { installFakes, type Fakes } from './fake-dependencies';
-import { isolateNetwork, ORDER, type OrderUnderTest, restoreNetwork, startOrder } from './order-harness';
+import { ORDER, orderPerDescribe } from './order-harness';
 
 const ADMIN_TOKEN = 'dashboard-admin-token-01';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 describe('Order dashboard', () => {
-  let order: OrderUnderTest;
-  let fakes: Fakes;
-  beforeAll(async () => {
-    isolateNetwork();
-    // Retries off: each order makes exactly one reservation attempt, so the counts below are exact.
-    order = await startOrder({ ADMIN_TOKEN, RETRY_MAX_ATTEMPTS: '1', BREAKER_VOLUME_THRESHOLD: '1000' });
-  });
-  beforeEach(() => {
-    fakes = installFakes();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
-  });
+  // Retries off: each order makes exactly one reservation attempt, so the counts below are exact.
+  const { order, fakes } = orderPerDescribe({ ADMIN_TOKEN, RETRY_MAX_ATTEMPTS: '1', BREAKER_VOLUME_THRESHOLD: '1000' });
 
   test('when the page is requested without credentials, then it is served with its script and style, loading nothing from elsewhere', async () => {
     const page = await fetch(`${order.baseUrl}/dashboard`);
@@ -98,15 +83,7 @@ describe('Order dashboard', () => {
 });
 
 describe('Order dashboard in development (no ADMIN_TOKEN)', () => {
-  let order: OrderUnderTest;
-  beforeAll(async () => {
-    isolateNetwork();
-    order = await startOrder({});
-  });
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
-  });
+  const { order } = orderPerDescribe({}, { fakes: false });
 
   test('when the data is read without a token, then it is served, as every admin operation is open there', async () => {
     const res = await order.call('GET', '/dashboard/state');

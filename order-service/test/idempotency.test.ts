@@ -3,24 +3,11 @@ import nock from 'nock';
 import { createHash } from 'node:crypto';
 import { orderRepository } from '../src/data/order-repository';
 import type { SagaHooks } from '../src/saga/saga-hooks';
-import { installFakes, problem, type Fakes } from './fake-dependencies';
-import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
+import { type Fakes, installFakes, problem } from './fake-dependencies';
+import { isolateNetwork, ORDER, orderPerDescribe, type OrderUnderTest, restoreNetwork, startOrder } from './order-harness';
 
 describe('POST /orders with an Idempotency-Key', () => {
-  let order: OrderUnderTest;
-  let fakes: Fakes;
-  beforeAll(async () => {
-    isolateNetwork();
-    order = await startOrder({ BREAKER_VOLUME_THRESHOLD: '1000' }); // about keys, not breakers
-  });
-  beforeEach(() => {
-    fakes = installFakes();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
-  });
+  const { order, fakes } = orderPerDescribe({ BREAKER_VOLUME_THRESHOLD: '1000' }); // about keys, not breakers
 
   test('when a completed request is retried with the same key and body, then the same answer comes back and nothing is charged again', async () => {
     const key = randomUUID();
@@ -194,7 +181,6 @@ describe('POST /orders with an Idempotency-Key', () => {
 });
 
 describe('POST /orders duplicates while the first request is past the point of no return', () => {
-  let order: OrderUnderTest;
   let release: () => void = () => undefined;
   let reached: Promise<string>;
   let arrived: (id: string) => void = () => undefined;
@@ -206,19 +192,10 @@ describe('POST /orders duplicates while the first request is past the point of n
       return new Promise<void>((r) => (release = r));
     },
   };
-  beforeAll(async () => {
-    isolateNetwork();
-    order = await startOrder({ BREAKER_VOLUME_THRESHOLD: '1000' }, { hooks });
-  });
+  afterAll(() => release()); // before the Order stops (after-all hooks run in the order they were declared)
+  const { order } = orderPerDescribe({ BREAKER_VOLUME_THRESHOLD: '1000' }, { hooks });
   beforeEach(() => {
-    installFakes();
     reached = new Promise((r) => (arrived = r));
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    release();
-    await order.close();
-    restoreNetwork();
   });
 
   test('when duplicates come while the first request holds a committing order, then each is 409 request_in_progress, and the stored answer after it ends', async () => {

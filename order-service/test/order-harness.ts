@@ -8,7 +8,7 @@ import { buildOrderApp } from '../src/app';
 import { orderConfigSchema } from '../src/config/order-config';
 import { createOrderDb } from '../src/data/order-db';
 import type { SagaHooks } from '../src/saga/saga-hooks';
-import { ACCOUNT_URL, CATALOG_URL } from './fake-dependencies';
+import { ACCOUNT_URL, CATALOG_URL, type Fakes, installFakes } from './fake-dependencies';
 
 export const MIGRATIONS = path.resolve(__dirname, '../prisma/migrations');
 
@@ -59,3 +59,27 @@ export async function startOrder(env: Record<string, string> = {}, opts: StartOp
 }
 
 export type OrderUnderTest = Awaited<ReturnType<typeof startOrder>>;
+
+/**
+ * The life of one Order shared by the tests of the enclosing describe block, with nock in front of
+ * Catalog and Account: before all, the network isolated and the Order started (`env` may be a
+ * function, read then: a value another beforeAll made); before each test, the happy fakes installed
+ * (unless `fakes: false`: the tests install their own); after each, nock cleaned; after all, the Order
+ * stopped and the network given back. `order` and `fakes` are filled in by those hooks (both are plain
+ * objects of functions), so a test reads `order.placeOrder()` and `fakes.calls` as usual.
+ */
+export function orderPerDescribe(env: Record<string, string> | (() => Record<string, string>) = {}, opts: { hooks?: SagaHooks; fakes?: boolean } = {}) {
+  const order = {} as OrderUnderTest;
+  const fakes = {} as Fakes;
+  beforeAll(async () => {
+    isolateNetwork();
+    Object.assign(order, await startOrder(typeof env === 'function' ? env() : env, { hooks: opts.hooks }));
+  });
+  if (opts.fakes !== false) beforeEach(() => void Object.assign(fakes, installFakes()));
+  afterEach(() => nock.cleanAll());
+  afterAll(async () => {
+    await order.close?.();
+    restoreNetwork();
+  });
+  return { order, fakes };
+}

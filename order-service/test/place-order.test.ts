@@ -1,23 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import nock from 'nock';
-import { installFakes, problem, type Fakes } from './fake-dependencies';
-import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
+import { problem } from './fake-dependencies';
+import { ORDER, orderPerDescribe } from './order-harness';
 
 describe('POST /orders: pricing and refusals', () => {
-  let order: OrderUnderTest;
-  let fakes: Fakes;
-  beforeAll(async () => {
-    isolateNetwork();
-    order = await startOrder();
-  });
-  beforeEach(() => {
-    fakes = installFakes();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
-  });
+  const { order, fakes } = orderPerDescribe();
 
   test('when the order is placed, then it is 201 priced from the Catalog reservation, and both commitments are confirmed', async () => {
     const res = await order.placeOrder();

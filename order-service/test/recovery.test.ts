@@ -1,26 +1,14 @@
 // What a request leaves unfinished (it died, or outlived its grace period), the recovery worker
 // finishes through the saga's own steps from the stored state.
-import nock from 'nock';
-import { installFakes, problem, type Fakes } from './fake-dependencies';
-import { isolateNetwork, restoreNetwork, ORDER, type OrderUnderTest, startOrder } from './order-harness';
+import { installFakes, problem } from './fake-dependencies';
+import { ORDER, orderPerDescribe } from './order-harness';
 import { leftOrder, PRICED } from './order-factory';
 
 describe('Recovery of unfinished orders', () => {
-  let order: OrderUnderTest;
-  let fakes: Fakes;
-  beforeAll(async () => {
-    isolateNetwork();
-    // A high breaker volume: these tests are about recovery, not about the breaker opening.
-    order = await startOrder({ BREAKER_VOLUME_THRESHOLD: '1000', RECOVERY_BACKOFF_BASE_SECONDS: '60' });
-  });
+  // A high breaker volume: these tests are about recovery, not about the breaker opening.
+  const { order, fakes } = orderPerDescribe({ BREAKER_VOLUME_THRESHOLD: '1000', RECOVERY_BACKOFF_BASE_SECONDS: '60' });
   beforeEach(async () => {
-    fakes = installFakes();
     await order.sql('DELETE FROM orders'); // each test sees only its own orders
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
   });
 
   const statusOf = async (id: string) => (await order.call('GET', `/orders/${id}`)).body.status;

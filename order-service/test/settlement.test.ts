@@ -2,13 +2,12 @@
 // retry, fail or accept, recorded with who, why and when. Real HTTP, real PostgreSQL; Catalog and
 // Account are the nock fakes, so each test checks what they end holding.
 import { randomUUID } from 'node:crypto';
-import nock from 'nock';
 import { Issuer, makeKey } from '../../test-support/token-issuer';
 import { holdInTransaction, waitUntilWaiting } from '../../test-support/row-locks';
 import { type OrderState, publicStatus, TRANSITIONS } from '../src/domain/order-state';
-import { type Fakes, installFakes, problem } from './fake-dependencies';
+import { problem } from './fake-dependencies';
 import { leftOrder, PRICED } from './order-factory';
-import { isolateNetwork, ORDER, type OrderUnderTest, restoreNetwork, startOrder } from './order-harness';
+import { ORDER, orderPerDescribe } from './order-harness';
 
 const ADMIN_TOKEN = 'settlement-admin-token-01';
 const SERVICE_TOKEN = 'settlement-service-token-01';
@@ -17,23 +16,12 @@ const WHY = 'Customer paid by bank transfer, ticket 4711';
 
 describe('Settling an order that needs attention', () => {
   let issuer: Issuer;
-  let order: OrderUnderTest;
-  let fakes: Fakes;
   beforeAll(async () => {
-    isolateNetwork();
     issuer = await new Issuer([await makeKey('ES256')]).start();
-    // One attempt per call and a breaker that never opens: each call below is counted exactly.
-    order = await startOrder({ ...issuer.env, ADMIN_TOKEN, SERVICE_TOKEN, RETRY_MAX_ATTEMPTS: '1', BREAKER_VOLUME_THRESHOLD: '1000' });
   });
-  beforeEach(() => {
-    fakes = installFakes();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    await issuer.stop();
-    restoreNetwork();
-  });
+  afterAll(() => issuer.stop());
+  // One attempt per call and a breaker that never opens: each call below is counted exactly.
+  const { order, fakes } = orderPerDescribe(() => ({ ...issuer.env, ADMIN_TOKEN, SERVICE_TOKEN, RETRY_MAX_ATTEMPTS: '1', BREAKER_VOLUME_THRESHOLD: '1000' }));
 
   const settle = (id: string, body: unknown, headers: Record<string, string> = admin) => order.call('POST', `/orders/${id}/settlement`, body, headers);
   const read = async (id: string) => (await order.call('GET', `/orders/${id}`, undefined, admin)).body;
@@ -212,17 +200,7 @@ describe('Settling an order that needs attention', () => {
 });
 
 describe('Settling in development (no ADMIN_TOKEN)', () => {
-  let order: OrderUnderTest;
-  beforeAll(async () => {
-    isolateNetwork();
-    order = await startOrder({});
-  });
-  beforeEach(() => installFakes());
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
-  });
+  const { order } = orderPerDescribe({});
 
   test('when an order is settled without a token, then it is, recorded as by "development"', async () => {
     const id = await leftOrder(order, { state: 'needs_attention', reason: { code: 'credit_hold_lapsed', title: 't' } });
@@ -233,23 +211,10 @@ describe('Settling in development (no ADMIN_TOKEN)', () => {
 });
 
 describe('Two settlements at once', () => {
-  let order: OrderUnderTest;
-  let fakes: Fakes;
-  beforeAll(async () => {
-    isolateNetwork();
-    // Lock waits up to 10 s (the harness's 1 s would race the test's own steps on a loaded machine).
-    order = await startOrder({
-      ADMIN_TOKEN, ORDER_REQUEST_BUDGET_MS: '40000', ORDER_DB_TIMEOUT_MS: '10000', RECOVERY_GRACE_SECONDS: '60',
-      RECOVERY_LEASE_SECONDS: '600', RECOVERY_BATCH_SIZE: '1',
-    });
-  });
-  beforeEach(() => {
-    fakes = installFakes();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(async () => {
-    await order.close();
-    restoreNetwork();
+  // Lock waits up to 10 s (the harness's 1 s would race the test's own steps on a loaded machine).
+  const { order, fakes } = orderPerDescribe({
+    ADMIN_TOKEN, ORDER_REQUEST_BUDGET_MS: '40000', ORDER_DB_TIMEOUT_MS: '10000', RECOVERY_GRACE_SECONDS: '60',
+    RECOVERY_LEASE_SECONDS: '600', RECOVERY_BATCH_SIZE: '1',
   });
 
   /** Both settlements read the order needing attention, then queue on its row (held by the test): the compare-and-set decides. */
