@@ -13,7 +13,7 @@ import { buildServices, serviceCommand } from './build-services';
 import { startDevIdentity } from './dev-identity';
 import { checkServiceConfigs, type Launched, launchPorts, portNote, serviceEnv } from './launch-settings';
 import { showReadable, wantsReadableLogs } from './readable-logs';
-import { DEV_ISSUER_PORT } from '../test-support/issuer';
+import { DEV_ISSUER_PORT } from '../test-support/token-issuer';
 
 const ROOT = path.resolve(__dirname, '..');
 const EX_CONFIG = 78;

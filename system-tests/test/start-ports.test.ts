@@ -5,6 +5,7 @@
 // on the launcher's settings directly.
 import net from 'node:net';
 import { ConfigError, freePort } from 'service-platform';
+import { until } from '../../test-support/polling';
 import { testPostgresUrl } from '../../test-support/test-database';
 import { launchPorts, portNote } from '../../scripts/launch-settings';
 import { cleanEnv, dataDir, printed, start } from './start-processes';
@@ -99,7 +100,7 @@ describe('the ready line', () => {
       cleanEnv({ ORDER_PORT: String(order), CATALOG_PORT: String(catalog), ACCOUNT_PORT: String(account), DATABASE_URL: postgres.url, DATA_DIR: dataDir() }));
     try {
       await postgres.holding; // the Catalog is at its database, held there
-      for (const p of [order, account]) while ((await readyz(p)) !== 200) await new Promise((r) => setTimeout(r, 100));
+      for (const p of [order, account]) await until(`port ${p} to answer /readyz 200`, async () => (await readyz(p)) === 200, { timeoutMs: 120_000 });
       expect(await readyz(catalog)).not.toBe(200);
       expect(launcher.output()).not.toMatch(/^All three are ready: /m);
 

@@ -2,7 +2,7 @@
 // ADMIN_TOKEN set) honours every interaction Order's pact asks of it: the COMMITTED
 // pacts/order-service-account-service.json, written by
 // order-service/test/contract/account-consumer.pact.test.ts. The verification runs in a child
-// process (see test-support/pact-verification.ts and verify-account-pact.ts).
+// process (see test-support/pact-verification-process.ts and verify-account-pact.ts).
 import path from 'node:path';
 import { report, runVerification } from '../../../test-support/pact-verification-process';
 

@@ -1,4 +1,4 @@
-// Child-process entry (see test-support/pact-verification.ts): starts the real Account service on a fresh
+// Child-process entry (see test-support/pact-verification-process.ts): starts the real Account service on a fresh
 // database, verifies the committed pact against it, and reports { ok, error? } to the parent over IPC.
 import { startAccount } from '../account-harness';
 import { TOKENS, verifyAccountPact } from './account-pact-provider';

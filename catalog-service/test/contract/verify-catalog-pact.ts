@@ -1,4 +1,4 @@
-// Child-process entry (see test-support/pact-verification.ts): starts the real Catalog on a fresh database,
+// Child-process entry (see test-support/pact-verification-process.ts): starts the real Catalog on a fresh database,
 // verifies the committed pact against it, and reports { ok, error? } to the parent over IPC.
 // `--rename=<from>:<to>` puts withRenamedField in front of the app (the breaking-change test).
 import { listen, type RunningApp } from '../../../test-support/loopback-http';
