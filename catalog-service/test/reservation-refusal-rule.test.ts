@@ -2,7 +2,8 @@
 // copy), walked over every combination of what can be wrong with the lines: the first reason in
 // the rule's order is the answer, with its details, and nothing is held.
 import { type CatalogUnderTest, newSku, startCatalog } from './catalog-harness';
-import { expectProblem, getReservation, newReservationId } from './reservation-helpers';
+import { expectProblem } from './answer-assertions';
+import { getReservation, newReservationId } from './reservation-calls';
 
 type Fault = 'unknown' | 'mixed' | 'short' | 'tooLarge';
 const ORDER: Array<[Fault, string, number]> = [['unknown', 'unknown_item', 422], ['mixed', 'mixed_currencies', 422], ['short', 'out_of_stock', 409], ['tooLarge', 'total_too_large', 422]];

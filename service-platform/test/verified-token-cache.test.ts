@@ -2,7 +2,7 @@
 // customerTokenVerifier): a real JWKS over HTTP (test-support's Issuer), real jose verification, and
 // the verifier's clock moved by the test instead of waiting. A cached answer must be the one full
 // verification would give: never past exp, never after the keys changed, never for other settings.
-import { makeKey, Issuer } from '../../test-support/issuer';
+import { makeKey, Issuer } from '../../test-support/token-issuer';
 import { type CustomerTokens, customerTokenVerifier, identityProvider } from '../src/auth';
 import { InvalidToken } from '../src/auth-errors';
 
