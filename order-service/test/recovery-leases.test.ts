@@ -6,6 +6,7 @@ import type { SagaHooks } from '../src/saga/saga-hooks';
 import { barrier, installFakes, problem, type Fakes } from './fake-dependencies';
 import { isolateNetwork, restoreNetwork, type OrderUnderTest, startOrder } from './order-harness';
 import { leftOrder } from './order-factory';
+import { until } from '../../test-support/polling';
 
 type Barrier = ReturnType<typeof barrier>;
 
@@ -87,7 +88,7 @@ describe('Recovery workers sharing one database, with a short lease', () => {
     await a.reached;
     const first = await leaseOf(t.order, id);
     // The lease it was first given is over, and it is still alive: renewed since.
-    await waitFor(async () => (await t.order.sql('SELECT now() > $1 AS over FROM orders WHERE id = $2 AND lease_until > now()', [first.lease_until, id]))[0]?.over === true);
+    await until('the first lease to be over and the renewed one alive', async () => (await t.order.sql('SELECT now() > $1 AS over FROM orders WHERE id = $2 AND lease_until > now()', [first.lease_until, id]))[0]?.over === true, { timeoutMs: 20_000 });
     expect(await t.order.app.recovery.runOnce()).toBe(0); // worker B finds nothing it may take
     expect((await leaseOf(t.order, id)).owner).toBe(first.owner);
     a.open();
@@ -104,7 +105,7 @@ describe('Recovery workers sharing one database, with a short lease', () => {
     await a.reached;
     await aRenews.reached; // A's renewals are stopped from here: A is stalled as a paused process is
     const ownerA = (await leaseOf(t.order, id)).owner;
-    await waitFor(async () => (await leaseOf(t.order, id)).expired);
+    await until('the stalled lease to lapse', async () => (await leaseOf(t.order, id)).expired === true, { timeoutMs: 20_000 });
     const b = t.workers.atRecover(1);
     const runB = t.order.app.recovery.runOnce();
     await b.reached;
@@ -123,11 +124,3 @@ describe('Recovery workers sharing one database, with a short lease', () => {
     expect(await leaseOf(t.order, id)).toMatchObject({ owner: null });
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -25,3 +25,17 @@ export function replayOf<Rec extends CommitmentRow>(record: Rec, requestHash: st
   if (record.requestHash === null) return { kind: 'released' };
   return record.requestHash === requestHash ? { kind: 'replayed', record } : { kind: 'mismatch' };
 }
+
+/** What a claiming SQL function (`reserve_stock`, `place_hold`) answers, its record still as JSON. */
+export type ClaimAnswer<Json, Refusal> = { outcome: 'created' | 'existing'; record: Json } | { outcome: 'refused'; refusal: Refusal };
+
+/** A claiming function's answer as the claim's outcome: the record read from its JSON, a replay checked by its hash. */
+export function claimOutcomeOf<Json, Rec extends CommitmentRow, Refusal>(
+  answer: ClaimAnswer<Json, Refusal>, fromJson: (json: Json) => Rec, requestHash: string,
+): ClaimOutcome<Rec, Refusal> {
+  switch (answer.outcome) {
+    case 'created': return { kind: 'created', record: fromJson(answer.record) };
+    case 'existing': return replayOf(fromJson(answer.record), requestHash);
+    case 'refused': return { kind: 'refused', refusal: answer.refusal };
+  }
+}

@@ -1,4 +1,4 @@
-import { callJsonFunction, type ClaimOutcome, type Deadline, inOneStatement, replayOf } from 'service-platform';
+import { callJsonFunction, type ClaimAnswer, type ClaimOutcome, claimOutcomeOf, type Deadline, inOneStatement } from 'service-platform';
 import type { HoldRecord, HoldRefusal, HoldRequest, HoldStore } from '../domain/ports';
 import type { AccountDb } from './account-db';
 
@@ -7,7 +7,7 @@ type HoldJson = Omit<HoldRecord, 'expiresAt'> & { expiresAt: string };
 const fromJson = (h: HoldJson): HoldRecord => ({ ...h, expiresAt: new Date(h.expiresAt) });
 
 /** What `place_hold` answers. */
-type HoldAnswer = { outcome: 'created' | 'existing'; record: HoldJson } | { outcome: 'refused'; refusal: HoldRefusal };
+type HoldAnswer = ClaimAnswer<HoldJson, HoldRefusal>;
 
 /**
  * Account's holds over the SQL functions of prisma/sql/hold.sql: each step is one call (one round
@@ -26,11 +26,7 @@ export function holdRepository(db: AccountDb) {
       const answer = await inOneStatement((lockMs) => callJsonFunction<HoldAnswer>(db,
         'SELECT place_hold($1, $2, $3::int, $4, $5::int, $6, $7::int) ',
         id, requestHash, ttlSeconds, request.accountId, request.amountCents, request.currency, lockMs), { deadline });
-      switch (answer.outcome) {
-        case 'created': return { kind: 'created', record: fromJson(answer.record) };
-        case 'existing': return replayOf(fromJson(answer.record), requestHash);
-        case 'refused': return { kind: 'refused', refusal: answer.refusal };
-      }
+      return claimOutcomeOf(answer, fromJson, requestHash);
     },
 
     /** held → captured, or a lapsed one re-authorized (`capture_hold`); exactly one of capture, release and expiry wins. */

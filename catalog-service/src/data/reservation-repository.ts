@@ -1,4 +1,4 @@
-import { callJsonFunction, type ClaimOutcome, type Deadline, inOneStatement, replayOf } from 'service-platform';
+import { callJsonFunction, type ClaimAnswer, type ClaimOutcome, claimOutcomeOf, type Deadline, inOneStatement } from 'service-platform';
 import type { ReservationRecord, ReservationRefusal, ReservationStore } from '../domain/ports';
 import type { CatalogDb } from './catalog-db';
 
@@ -7,9 +7,7 @@ type ReservationJson = Omit<ReservationRecord, 'expiresAt'> & { expiresAt: strin
 const fromJson = (r: ReservationJson): ReservationRecord => ({ ...r, expiresAt: new Date(r.expiresAt) });
 
 /** What `reserve_stock` answers. */
-type ReserveAnswer =
-  | { outcome: 'created' | 'existing'; record: ReservationJson }
-  | { outcome: 'refused'; refusal: ReservationRefusal };
+type ReserveAnswer = ClaimAnswer<ReservationJson, ReservationRefusal>;
 
 /**
  * Catalog's reservations over the SQL functions of prisma/sql/reservation.sql: each step is one
@@ -27,11 +25,7 @@ export function reservationRepository(db: CatalogDb) {
     async create(id: string, requestHash: string, ttlSeconds: number, skus: string[], quantities: number[], deadline?: Deadline): Promise<ClaimOutcome<ReservationRecord, ReservationRefusal>> {
       const answer = await inOneStatement((lockMs) => callJsonFunction<ReserveAnswer>(db,
         'SELECT reserve_stock($1, $2, $3::int, $4::varchar[], $5::int[], $6::int) ', id, requestHash, ttlSeconds, skus, quantities, lockMs), { deadline });
-      switch (answer.outcome) {
-        case 'created': return { kind: 'created', record: fromJson(answer.record) };
-        case 'existing': return replayOf(fromJson(answer.record), requestHash);
-        case 'refused': return { kind: 'refused', refusal: answer.refusal };
-      }
+      return claimOutcomeOf(answer, fromJson, requestHash);
     },
 
     /** held → confirmed, or a lapsed one re-authorized (`confirm_reservation`); exactly one of confirm, release and expiry wins. */
