@@ -8,20 +8,18 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { AxiosInstance } from 'axios';
 import { Registry } from 'prom-client';
-import { Deadline } from 'service-platform';
+import { Deadline, loadConfig } from 'service-platform';
 import { accountClient } from '../order-service/src/clients/account-client';
 import { catalogClient } from '../order-service/src/clients/catalog-client';
 import { dependencyHttp } from '../order-service/src/clients/dependency-answers';
+import { dependencyPolicy } from '../order-service/src/clients/http-dependencies';
 import { Dependency, type DependencyPolicy } from '../order-service/src/clients/resilience/dependency';
+import { orderConfigSchema } from '../order-service/src/config/order-config';
 import { REQUEST } from '../order-service/src/domain/order';
 import type { Result } from '../order-service/src/domain/ports';
 
-/** Order's defaults (config/order-config.ts), with the bench's bulkhead. */
-const POLICY: DependencyPolicy = {
-  breaker: { errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeoutMs: 5_000, rollingWindowMs: 10_000 },
-  retry: { maxAttempts: 3, baseDelayMs: 25, maxDelayMs: 250 },
-  maxConcurrent: 256,
-};
+/** Order's own defaults, read from its configuration schema, with the bench's bulkhead. */
+const POLICY: DependencyPolicy = dependencyPolicy(loadConfig(orderConfigSchema, { BULKHEAD_MAX_CONCURRENT: '256' }));
 const BUDGET_MS = 3_000;
 
 export interface Pick {

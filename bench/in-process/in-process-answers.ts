@@ -1,9 +1,9 @@
 // What an in-process call answers, in the shapes the HTTP clients give the saga: a value, a
 // refusal made from the same problem body the service would have sent, or unavailable.
 import type { NextFunction, Request, Response } from 'express';
-import { BUDGET_HEADER, deadlineOf, domainProblem, isProblem, MIN_USEFUL_ATTEMPT_MS, passedOnHeaders, requestContext } from 'service-platform';
+import { BUDGET_HEADER, deadlineOf, domainProblem, isProblem, MIN_USEFUL_ATTEMPT_MS, passedOnHeaders, problemBody, requestContext } from 'service-platform';
 import type { Deadline } from 'service-platform';
-import { accepted, answered, type ProblemBody, refused } from '../../order-service/src/clients/dependency-answers';
+import { accepted, answered, refused } from '../../order-service/src/clients/dependency-answers';
 import { DependencyUnavailable } from '../../order-service/src/clients/resilience/dependency-unavailable';
 import type { Result } from '../../order-service/src/domain/ports';
 import { ACCOUNT_PROBLEMS } from '../../account-service/src/routes/problems';
@@ -11,13 +11,6 @@ import { CATALOG_PROBLEMS } from '../../catalog-service/src/routes/problems';
 
 const PROBLEM_TABLES = { catalog: CATALOG_PROBLEMS, account: ACCOUNT_PROBLEMS };
 
-/** The body sendProblem (service-platform) writes for a refusal: extensions first, then the standard members. */
-function problemBody(err: { status: number; code: string; title: string; detail?: string; extensions: Record<string, unknown> }, instance: string): ProblemBody {
-  return {
-    ...err.extensions,
-    type: `urn:problem-type:${err.code}`, title: err.title, status: err.status, ...(err.detail ? { detail: err.detail } : {}), instance, code: err.code,
-  };
-}
 
 /**
  * Runs `work` as Catalog's or Account's HTTP app would run the call: the request id Order passes on

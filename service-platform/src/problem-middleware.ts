@@ -128,21 +128,23 @@ export function toProblem(err: unknown, req: Request, bodyLimit: string, problem
   return databaseProblem(err) ?? new InternalError();
 }
 
+/** The RFC 9457 body of a problem answered for `instance` (the request's path). */
+export function problemBody(problem: Problem, instance: string): Record<string, unknown> & { code: string } {
+  return {
+    ...problem.extensions, // first, so that an extension can never overwrite a standard member
+    type: `urn:problem-type:${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    instance,
+    code: problem.code,
+  };
+}
+
 export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, problem: Problem): void {
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-  res
-    .status(problem.status)
-    .type(PROBLEM_CONTENT_TYPE)
-    // res.json keeps the problem+json type set above, and lets response validation (in tests) check the body.
-    .json({
-      ...problem.extensions, // first, so that an extension can never overwrite a standard member
-      type: `urn:problem-type:${problem.code}`,
-      title: problem.title,
-      status: problem.status,
-      ...(problem.detail ? { detail: problem.detail } : {}),
-      instance: req.originalUrl,
-      code: problem.code,
-    });
+  // res.json keeps the problem+json type set here, and lets response validation (in tests) check the body.
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problemBody(problem, req.originalUrl));
 }
 
 /**

@@ -6,7 +6,8 @@ import { dependencyHttp } from './dependency-answers';
 import type { OrderDependencies } from './dependency-registry';
 import { Dependency, type DependencyPolicy } from './resilience/dependency';
 
-function dependencyPolicy(config: OrderConfig): DependencyPolicy {
+/** Breaker, retries and bulkhead of each dependency, from Order's configuration. */
+export function dependencyPolicy(config: OrderConfig): DependencyPolicy {
   return {
     breaker: {
       errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
