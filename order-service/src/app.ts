@@ -98,9 +98,9 @@ export function buildOrderApp(deps: {
   routes.get('/dependencies', (_req, res) => {
     res.json({ items: dependencies.map((d) => d.snapshot()), identityProvider: keySet?.snapshot() ?? null });
   });
-  const history = new DependencyHistory(dependencies, metrics.registry, DASHBOARD_HISTORY);
+  const history = new DependencyHistory(dependencies, DASHBOARD_HISTORY);
   routes.use(dashboardRoutes(dashboardState({
-    dependencies, orders: repository, registry: metrics.registry, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS, history, replica: thisReplica(),
+    dependencies, orders: repository, rateWindowMs: DASHBOARD_RATE_WINDOW_MS, lastOrders: DASHBOARD_LAST_ORDERS, history, replica: thisReplica(),
   })));
   const http = createHttpApp({
     service: 'order',

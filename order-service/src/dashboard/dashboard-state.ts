@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import type { Dependency, DependencySnapshot } from '../clients/resilience/dependency';
 import type { OrderRepository } from '../data/order-repository';
 import type { OrderRecord } from '../domain/order';
@@ -30,14 +29,12 @@ export interface DashboardState {
  * history the server keeps (the charts) and which replica answers.
  */
 export function dashboardState(deps: {
-  dependencies: Dependency[]; orders: OrderRepository; registry: Registry; rateWindowMs: number; lastOrders: number; history: DependencyHistory; replica: Replica;
+  dependencies: Dependency[]; orders: OrderRepository; rateWindowMs: number; lastOrders: number; history: DependencyHistory; replica: Replica;
 }) {
   const rates = new OutcomeRates(deps.rateWindowMs);
   return async (now = new Date()): Promise<DashboardState> => {
-    const [totals, page] = await Promise.all([
-      callTotals(deps.registry, deps.dependencies.map((d) => d.name)),
-      deps.orders.list({}, deps.lastOrders),
-    ]);
+    const totals = callTotals(deps.dependencies);
+    const page = await deps.orders.list({}, deps.lastOrders);
     const perSecond = rates.sample(now.getTime(), totals);
     const dependencies = deps.dependencies.map((d) => {
       const s = d.snapshot();

@@ -1,5 +1,4 @@
-import type { Histogram, Registry } from 'prom-client';
-import { type BreakerState, CALL_DURATION_METRIC, type Dependency } from '../clients/resilience/dependency';
+import type { BreakerState, Dependency } from '../clients/resilience/dependency';
 import { type Buckets, bucketsSince, quantile } from './histogram-quantile';
 import { callTotals, OUTCOMES, type Outcome, type OutcomeTotals } from './outcome-rates';
 
@@ -27,16 +26,8 @@ interface Reading {
   buckets: Record<string, Buckets>;
 }
 
-async function read(registry: Registry, names: string[], at: number): Promise<Reading> {
-  const totals = await callTotals(registry, names);
-  const buckets: Record<string, Buckets> = Object.fromEntries(names.map((n) => [n, { le: [], counts: [] }]));
-  for (const v of (await (registry.getSingleMetric(CALL_DURATION_METRIC) as Histogram | undefined)?.get())?.values ?? []) {
-    const b = buckets[String(v.labels.dependency)];
-    if (!b || v.metricName !== `${CALL_DURATION_METRIC}_bucket`) continue;
-    b.le.push(v.labels.le === '+Inf' ? Infinity : Number(v.labels.le));
-    b.counts.push(v.value);
-  }
-  return { at, totals, buckets };
+function read(dependencies: Dependency[], at: number): Reading {
+  return { at, totals: callTotals(dependencies), buckets: Object.fromEntries(dependencies.map((d) => [d.name, d.callCounts().durations])) };
 }
 
 const toMs = (seconds: number | null) => (seconds === null ? null : Math.round(seconds * 100_000) / 100);
@@ -44,15 +35,15 @@ const toMs = (seconds: number | null) => (seconds === null ? null : Math.round(s
 /**
  * The last `windowMs` of each dependency's calls, kept on the server: every `sample()` (Order's
  * timer calls it every `sampleMs`, whether or not anyone looks) adds one point per dependency with
- * its outcomes per second and p50/p99 call latency since the previous sample, read from the
- * registry's `order_dependency_calls_total` and `order_dependency_call_duration_seconds`. Breaker
+ * its outcomes per second and p50/p99 call latency since the previous sample, from the counts each
+ * dependency keeps (the same it exports to /metrics). Breaker
  * state changes are recorded when they happen. Everything is this process's own (one replica).
  */
 export class DependencyHistory {
   private previous: Reading;
   private readonly series: Map<string, DependencySeries>;
 
-  constructor(private readonly dependencies: Dependency[], private readonly registry: Registry, private readonly opts: { windowMs: number; sampleMs: number }) {
+  constructor(private readonly dependencies: Dependency[], private readonly opts: { windowMs: number; sampleMs: number }) {
     const names = dependencies.map((d) => d.name);
     // The counters start at zero with the app: the first sample covers the time since then.
     this.previous = { at: Date.now(), totals: {}, buckets: {} };
@@ -64,7 +55,7 @@ export class DependencyHistory {
 
   /** Adds one point per dependency. Answers 0: the periodic task that calls it has nothing to log. */
   async sample(now = Date.now()): Promise<number> {
-    const reading = await read(this.registry, this.dependencies.map((d) => d.name), now);
+    const reading = read(this.dependencies, now);
     const seconds = Math.max(0.001, (now - this.previous.at) / 1000);
     for (const s of this.series.values()) {
       const before = this.previous.totals[s.name];

@@ -1,8 +1,6 @@
-/** Cumulative bucket counts of a histogram: `le` upper bounds ascending, the last one +Inf. */
-export interface Buckets {
-  le: number[];
-  counts: number[];
-}
+import type { Buckets } from '../clients/resilience/call-record';
+
+export type { Buckets };
 
 /** What was observed between two readings of the same cumulative histogram. */
 export function bucketsSince(now: Buckets, before: Buckets | undefined): Buckets {

@@ -1,24 +1,15 @@
-import type { Counter, Registry } from 'prom-client';
+import { OUTCOMES, type Outcome } from '../clients/resilience/call-record';
+import type { Dependency } from '../clients/resilience/dependency';
 
-/** The counter every Dependency increments once per call outcome (see dependency.ts). */
-export const CALLS_METRIC = 'order_dependency_calls_total';
-export const OUTCOMES = ['success', 'failure', 'timeout', 'rejected'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, type Outcome };
 
 /** Calls per outcome since start-up, per dependency (what `order_dependency_calls_total` counts). */
 export type OutcomeTotals = Record<string, Record<Outcome, number>>;
 export type OutcomeRatesPerSecond = Record<Outcome, number>;
 
-/** Each dependency's calls per outcome so far, read from the registry's CALLS_METRIC. */
-export async function callTotals(registry: Registry, names: string[]): Promise<OutcomeTotals> {
-  const totals: OutcomeTotals = Object.fromEntries(names.map((n) => [n, Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>]));
-  const counter = registry.getSingleMetric(CALLS_METRIC) as Counter<'dependency' | 'outcome'> | undefined;
-  for (const { labels, value } of (await counter?.get())?.values ?? []) {
-    const perOutcome = totals[String(labels.dependency)];
-    if (perOutcome && (OUTCOMES as readonly string[]).includes(String(labels.outcome))) perOutcome[labels.outcome as Outcome] = value;
-  }
-  return totals;
-}
+/** Each dependency's calls per outcome so far, as the dependency keeps them. */
+export const callTotals = (dependencies: Dependency[]): OutcomeTotals =>
+  Object.fromEntries(dependencies.map((d) => [d.name, d.callCounts().outcomes]));
 
 interface Sample {
   at: number;

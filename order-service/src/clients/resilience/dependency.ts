@@ -1,8 +1,9 @@
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { FAIR_ATTEMPT_MS, MIN_USEFUL_ATTEMPT_MS, spanEvent } from 'service-platform';
-import { Bulkhead } from './bulkhead';
 import type { Deadline } from 'service-platform';
+import { Bulkhead } from './bulkhead';
+import { type Buckets, CALL_DURATION_BUCKETS, CallRecord, type Outcome } from './call-record';
 import { DependencyUnavailable } from './dependency-unavailable';
 import { backoffMs, isTimeout, isTransient, type RetryPolicy } from './retry-policy';
 
@@ -32,9 +33,7 @@ export interface DependencySnapshot {
 }
 
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
-export const CALL_DURATION_METRIC = 'order_dependency_call_duration_seconds';
-/** Seconds: from a fast local answer to the longest request budget. */
-export const CALL_DURATION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const CALL_DURATION_METRIC = 'order_dependency_call_duration_seconds';
 export type BreakerState = DependencySnapshot['state'];
 
 /** One set of dependency metrics per registry, labelled by dependency. */
@@ -85,6 +84,8 @@ export class Dependency {
   private readonly calls: Counter<'dependency' | 'outcome'>;
   private readonly stateGauge: Gauge<'dependency'>;
   private readonly duration: Histogram<'dependency'>;
+  /** The same counts, kept here for the dashboard (`calls()`). */
+  private readonly record = new CallRecord();
   private readonly stateListeners: ((state: BreakerState, at: number) => void)[] = [];
 
   constructor(readonly name: string, private readonly policy: DependencyPolicy, registry: Registry) {
@@ -146,8 +147,19 @@ export class Dependency {
     if (!this.breaker.opened) return null;
     this.refusedWhileOpen++;
     spanEvent('breaker_open', { 'order.dependency': this.name }); // on the request's span: no saga step runs
-    this.calls.inc({ dependency: this.name, outcome: 'rejected' });
+    this.count('rejected');
     return new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), false);
+  }
+
+  /** One call outcome, counted for /metrics and for the dashboard. */
+  private count(outcome: Outcome): void {
+    this.calls.inc({ dependency: this.name, outcome });
+    this.record.count(outcome);
+  }
+
+  /** Calls since start-up: outcomes and attempt durations (what /metrics exports, read directly). */
+  callCounts(): { outcomes: Record<Outcome, number>; durations: Buckets } {
+    return { outcomes: this.record.outcomes(), durations: this.record.durations() };
   }
 
   /** When a call may succeed again: an open breaker's reset, else at once (1 s, the header's least). */
@@ -162,7 +174,7 @@ export class Dependency {
    */
   async call<T>(deadline: Deadline, attempt: Attempt<T>, retrySafe: boolean): Promise<T> {
     if (!this.bulkhead.tryEnter()) {
-      this.calls.inc({ dependency: this.name, outcome: 'rejected' });
+      this.count('rejected');
       throw new DependencyUnavailable(this.name, 'bulkhead_full', 1, false);
     }
     try {
@@ -176,11 +188,13 @@ export class Dependency {
     let sent = false; // did any attempt get past the breaker? (then the dependency may have acted)
     const tracked: Attempt<T> = async (signal, timeoutMs) => {
       sent = true;
-      const timer = this.duration.startTimer({ dependency: this.name });
+      const started = performance.now();
       try {
         return await attempt(signal, timeoutMs);
       } finally {
-        timer();
+        const seconds = (performance.now() - started) / 1000;
+        this.duration.observe({ dependency: this.name }, seconds);
+        this.record.observe(seconds);
       }
     };
     for (let n = 0; ; n++) {
@@ -190,15 +204,15 @@ export class Dependency {
         const result = remaining < FAIR_ATTEMPT_MS && this.state() === 'closed'
           ? await tracked(deadline.signal(), remaining)
           : (await this.breaker.fire(tracked as Attempt<unknown>, deadline.signal(), remaining)) as T;
-        this.calls.inc({ dependency: this.name, outcome: 'success' });
+        this.count('success');
         return result;
       } catch (err) {
         if ((err as { code?: string }).code === 'EOPENBREAKER') {
           spanEvent('breaker_open', { 'order.dependency': this.name });
-          this.calls.inc({ dependency: this.name, outcome: 'rejected' });
+          this.count('rejected');
           throw new DependencyUnavailable(this.name, 'breaker_open', this.retryAfterSeconds(), sent);
         }
-        this.calls.inc({ dependency: this.name, outcome: isTimeout(err) ? 'timeout' : 'failure' });
+        this.count(isTimeout(err) ? 'timeout' : 'failure');
         const delay = backoffMs(this.policy.retry, n);
         const canRetry = retrySafe && isTransient(err) && n + 1 < this.policy.retry.maxAttempts;
         if (!canRetry || delay + MIN_USEFUL_ATTEMPT_MS >= deadline.remainingMs()) {
