@@ -20,9 +20,10 @@ for port in 3000 3001 3002; do
     sleep 1
   done
 done
-status=$(curl -s -o /dev/stderr -w '%{http_code}' localhost:3000/orders -H 'content-type: application/json' \
+body="$(mktemp)"   # not -o /dev/stderr: reopening it would truncate a log file stderr points to
+status=$(curl -s -o "$body" -w '%{http_code}' localhost:3000/orders -H 'content-type: application/json' \
   -H "Idempotency-Key: $(node -p 'crypto.randomUUID()')" \
   -d '{"accountId":"acc-alice","lines":[{"sku":"COFFEE-1KG","quantity":1}]}')
-echo
+cat "$body"; echo
 [ "$status" = 201 ] || { tail -50 "$log"; echo "expected 201 Created, got $status"; exit 1; }
 echo "order placed on node $(node -v): 201 Created"
