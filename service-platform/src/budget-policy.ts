@@ -15,8 +15,8 @@ export const defaultDbTimeoutMs = (requestBudgetMs: number) => Math.min(250, Mat
  */
 export const answerReserveMs = (dbTimeoutMs: number) => 2 * dbTimeoutMs;
 
-/** The saga's share of a request's budget: all but the answer's reserve; a caller who gives less than the reserve still gets three quarters. */
-export const sagaShareMs = (budgetMs: number, reserveMs: number) => budgetMs - Math.min(reserveMs, budgetMs / 4);
+/** What is kept back from a request's budget for the answer: its reserve, but at most a quarter (a caller who gives little still gets three quarters for the work). */
+export const answerKeptMs = (budgetMs: number, reserveMs: number) => Math.min(reserveMs, budgetMs / 4);
 
 /**
  * Below this, an attempt at a dependency cannot usefully start: answer 503 now rather than time out

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Deadline, type Logger, sagaShareMs } from 'service-platform';
+import { answerKeptMs, Deadline, type Logger } from 'service-platform';
 import { type KeyTerms, type OrderLine, type OrderRecord, type OrderStore, type Reason, REQUEST } from './order';
 import { IdempotencyKeyReused, OrderUnavailable, RequestInProgress } from './order-errors';
 import type { Availability, Unavailable } from './ports';
@@ -89,8 +89,7 @@ export function placeOrderUseCase(deps: {
     // The request's deadline: Order's own budget, or the caller's deadline if it comes first.
     const requestDeadline = callerDeadline?.atMost(deps.budgetMs) ?? Deadline.after(deps.budgetMs);
     // The saga's: all of it but what is kept back to record the outcome and answer (budget-policy.ts).
-    const budgetMs = requestDeadline.remainingMs();
-    const deadline = requestDeadline.keeping(budgetMs - sagaShareMs(budgetMs, deps.answerReserveMs));
+    const deadline = requestDeadline.keeping(answerKeptMs(requestDeadline.remainingMs(), deps.answerReserveMs));
     const hash = hashRequest(request);
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };
