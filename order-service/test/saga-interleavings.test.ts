@@ -194,6 +194,59 @@ describe('The request path and recovery on the same order', () => {
     expectCommitmentsToMatch(id, 'confirmed');
   });
 
+  // The two tests below guard the fence before the confirmation: the request's confirm and
+  // recovery's decision to end the order must be ordered by one compare-and-set in Order's store.
+  // Were the confirmation sent while the order is still `pending` (the point of no return left to
+  // Catalog alone), recovery could end the order in Order's store while the late actor confirms in
+  // Catalog: a client told 503 with the stock sold, the hold released or captured.
+  test('when recovery meets a failure while the request is held just before it confirms, then it cannot end the order: confirmed, released nowhere, and the request answers 201', async () => {
+    const beforeConfirm = play.holdAt('request', 'confirm');
+    const answer = order.placeOrder();
+    await beforeConfirm.reached;
+    const id = await onlyOrderId();
+    await makeDue();
+    const happyHold = fakes.account.hold;
+    fakes.account.hold = () => problem(503, 'down'); // what recovery would meet, were it to hold again
+    const firstRelease = play.holdAt('lease', 'release'); // were recovery to give back, its Catalog release waits here
+    const recovering = order.app.recovery.runOnce();
+    await Promise.race([recovering, firstRelease.reached]);
+    fakes.account.hold = happyHold;
+    beforeConfirm.open(); // the request confirms (and captures) while recovery is done, or between its end and its releases
+    const res = await answer;
+    firstRelease.open();
+    await recovering;
+    expect(await order.stateOf(id)).toBe('confirmed');
+    expect(res.status).toBe(201);
+    expectCommitmentsToMatch(id, 'confirmed');
+    expect(fakes.callsTo('POST', /\/release$/)).toHaveLength(0);
+    expect(play.moves.filter((m) => m.to !== 'committing')).toEqual([{ to: 'confirmed', by: 'lease' }]);
+  });
+
+  test('when the request meets a failure while recovery captures an order it confirmed, then the request cannot end it: it answers pending, recovery confirms, nothing is released', async () => {
+    const beforeHold = play.holdAt('request', 'hold');
+    const answer = order.placeOrder();
+    await beforeHold.reached;
+    const id = await onlyOrderId();
+    await makeDue();
+    const capturing = heldOnce(fakes.account.capture); // recovery is held as it captures, after it confirmed
+    fakes.account.capture = capturing.behaviour;
+    const recovering = order.app.recovery.runOnce();
+    await capturing.reached;
+    expect(fakes.catalog.stateOf(id)).toBe('confirmed');
+    const happyHold = fakes.account.hold;
+    fakes.account.hold = () => problem(503, 'down'); // the request's own hold fails: it would end the order
+    beforeHold.open();
+    const res = await answer;
+    fakes.account.hold = happyHold;
+    capturing.open();
+    await recovering;
+    expect(res.status).toBe(202); // past the point of no return when the request looked: pending to the client
+    expect((await stored(id)).status).toBe('confirmed');
+    expectCommitmentsToMatch(id, 'confirmed');
+    expect(fakes.callsTo('POST', /\/release$/)).toHaveLength(0);
+    expect(play.moves.filter((m) => m.to !== 'committing')).toEqual([{ to: 'confirmed', by: 'lease' }]);
+  });
+
   test('when the application clock runs a minute behind the database, then recovery takes nothing still in flight', async () => {
     jest.useFakeTimers({
       now: Date.now() - 60_000, advanceTimers: true,
