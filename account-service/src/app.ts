@@ -33,7 +33,7 @@ export function buildAccountApp(deps: { config: AccountConfig; db: AccountDb; lo
     openapi: withMaximum(loadOpenApiDocument(OPENAPI_FILE), 'HoldInput', 'ttlSeconds', config.HOLD_MAX_TTL_SECONDS),
     routes,
     problems: ACCOUNT_PROBLEMS,
-    readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
+    readiness: [{ name: 'database', check: () => db.sql.query('SELECT 1') }],
     bodyLimit: config.BODY_LIMIT,
     publicUrl: config.PUBLIC_URL,
     credentials: credentialsFrom(config, true),

@@ -35,7 +35,7 @@ const target: Target = {
     accounts: await listAll(account.baseUrl, '/accounts', { authorization: `Bearer ${TOKENS.adminToken}` }),
     // Read from the database too: the API has no list of holds, and a release of an id never held
     // leaves a tombstone that no GET shows (a later hold with that id is refused).
-    holds: await account.db.hold.findMany({ select: { id: true, status: true, updatedAt: true }, orderBy: { id: 'asc' } }),
+    holds: await account.db.prisma.hold.findMany({ select: { id: true, status: true, updatedAt: true }, orderBy: { id: 'asc' } }),
   }),
 };
 

@@ -23,7 +23,7 @@ describe('Account: capturing a hold that expired by time', () => {
     return id;
   }
   const lapse = async (id: string) => {
-    expect(await account.db.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
+    expect(await account.db.prisma.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
   };
   const sweep = async () => expect(await account.app.holds.expireDue()).toBeGreaterThanOrEqual(1);
   const expectProblem = (res: { status: number; body: any }, code: string) => expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code });

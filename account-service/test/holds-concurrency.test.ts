@@ -79,7 +79,7 @@ describe('Holds under concurrency', () => {
     // Keep the account row locked so the placement stops after claiming the id, uncommitted.
     let unlock!: () => void;
     const locked = new Promise<void>((resolve) => (unlock = resolve));
-    const lockHeld = account.db.$transaction(async (tx) => {
+    const lockHeld = account.db.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${acc} FOR UPDATE`;
       await locked;
     }, { timeout: 10_000 });

@@ -34,7 +34,7 @@ export function buildCatalogApp(deps: { config: CatalogConfig; db: CatalogDb; lo
     openapi: withMaximum(loadOpenApiDocument(OPENAPI_FILE), 'ReservationInput', 'ttlSeconds', config.RESERVATION_MAX_TTL_SECONDS),
     routes,
     problems: CATALOG_PROBLEMS,
-    readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
+    readiness: [{ name: 'database', check: () => db.sql.query('SELECT 1') }],
     bodyLimit: config.BODY_LIMIT,
     publicUrl: config.PUBLIC_URL,
     credentials: credentialsFrom(config, false),

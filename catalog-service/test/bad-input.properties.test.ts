@@ -33,9 +33,9 @@ const target: Target = {
     items: await listAll(catalog.baseUrl, '/items'),
     // Read from the database too: the API has no list of reservations, and a release of an id never
     // reserved leaves a tombstone that no GET shows (a later reservation with that id is refused).
-    reservations: await catalog.db.reservation.findMany({ select: { id: true, status: true, updatedAt: true }, orderBy: { id: 'asc' } }),
+    reservations: await catalog.db.prisma.reservation.findMany({ select: { id: true, status: true, updatedAt: true }, orderBy: { id: 'asc' } }),
     // A refused stock adjustment must not be recorded (its id would then answer as a replay).
-    adjustments: await catalog.db.stockAdjustment.findMany({ select: { id: true, stockAfter: true }, orderBy: { id: 'asc' } }),
+    adjustments: await catalog.db.prisma.stockAdjustment.findMany({ select: { id: true, stockAfter: true }, orderBy: { id: 'asc' } }),
   }),
 };
 

@@ -24,7 +24,7 @@ describe('Catalog: confirming a reservation that expired by time', () => {
     return id;
   }
   const lapse = async (id: string) => {
-    expect(await catalog.db.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
+    expect(await catalog.db.prisma.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
   };
   const sweep = async () => expect(await catalog.app.reservations.expireDue()).toBeGreaterThanOrEqual(1);
   const reprice = (sku: string, priceCents: number) => catalog.call('PUT', `/items/${sku}`, { name: `Item ${sku}`, priceCents, currency: 'EUR' });

@@ -111,7 +111,7 @@ export function buildOrderApp(deps: {
     metrics,
     // Ready while the database answers; an open breaker is reported in /dependencies, not here:
     // taking Order out of rotation would turn one slow dependency into a full outage.
-    readiness: [{ name: 'database', check: () => db.$queryRaw`SELECT 1` }],
+    readiness: [{ name: 'database', check: () => db.sql.query('SELECT 1') }],
     bodyLimit: config.BODY_LIMIT,
     publicUrl: config.PUBLIC_URL,
     credentials,

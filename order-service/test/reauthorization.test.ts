@@ -51,11 +51,11 @@ describe('Re-authorization of a lapsed commitment after the point of no return',
   }
   /** What the clock does: past its expiry, then the sweep gives the stock or credit back. */
   async function lapseHold(id: string) {
-    expect(await account.db.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
+    expect(await account.db.prisma.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
     expect(await account.app.holds.expireDue()).toBeGreaterThanOrEqual(1);
   }
   async function lapseReservation(id: string) {
-    expect(await catalog.db.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
+    expect(await catalog.db.prisma.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${id}`).toBe(1);
     expect(await catalog.app.reservations.expireDue()).toBeGreaterThanOrEqual(1);
   }
   const holdStatus = async (id: string) => (await account.call('GET', `/holds/${id}`, undefined, service)).body.status;

@@ -3,7 +3,8 @@ import { BudgetExhausted, DatabaseUnavailable, type Problem } from './errors';
 /**
  * What a database error means for the caller, read from the shapes the drivers surface: Prisma's
  * known request errors (`code` P…, and `meta.driverAdapterError.cause` from @prisma/adapter-pg
- * with `kind` and the server's SQLSTATE as `originalCode`), and plain `pg` / socket errors.
+ * with `kind` and the server's SQLSTATE as `originalCode`), and plain `pg` / socket errors (pg's
+ * `DatabaseError` carries the SQLSTATE as `code`: the statements sent to the pool directly).
  * Checked against a real server: a refused connection gives P1001/P2010 with kind
  * DatabaseNotReachable; a server shut down or a backend terminated gives 57P01; a cancelled
  * statement 57014; 40001/40P01 become kind TransactionWriteConflict (P2034).

@@ -33,3 +33,4 @@ export * from './tracing';
 export * from './request-log';
 export * from './deadline';
 export * from './budget-policy';
+export * from './sql-pool';

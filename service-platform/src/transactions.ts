@@ -2,6 +2,7 @@ import { CLIENT_TIMER_SLACK_MS, databaseShareMs } from './budget-policy';
 import { BudgetExhausted } from './errors';
 import { isBudgetTimeout, isRetryableConflict } from './database-errors';
 import type { Deadline } from './deadline';
+import type { Sql } from './sql-pool';
 
 /** The raw-SQL part of a Prisma client or transaction client (structural: no Prisma import here). */
 export interface SqlRunner {
@@ -98,9 +99,9 @@ export async function inOneStatement<R>(run: (lockTimeoutMs: number) => Promise<
   }
 }
 
-/** Calls a SQL function that answers one JSON value (`SELECT f(…)`), parsed whichever way the driver hands it over. */
-export async function callJsonFunction<T>(db: SqlRunner, sql: string, ...values: unknown[]): Promise<T> {
-  const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(`${sql} AS answer`, ...values);
+/** Calls a SQL function that answers one JSON value (`SELECT f(…)`) on the pool, parsed whichever way the driver hands it over. */
+export async function callJsonFunction<T>(sql: Sql, text: string, ...values: unknown[]): Promise<T> {
+  const { rows } = await sql.query<{ answer: unknown }>(`${text} AS answer`, values);
   const answer = rows[0].answer;
   return (typeof answer === 'string' ? JSON.parse(answer) : answer) as T;
 }

@@ -75,7 +75,7 @@ describe('Tracing (real processes, an OTLP/HTTP receiver of the test\'s own)', (
     // (Order's own POST /orders ends, and is exported, after its children).
     const trace = await traceOf(orderId, [
       'order-service:POST /orders', ...SAGA_STEPS, 'catalog-service:PUT', 'account-service:PUT', 'catalog-service:POST', 'account-service:POST',
-      'catalog-service:prisma:client:operation', 'account-service:prisma:client:operation',
+      'catalog-service:pg.query:SELECT', 'account-service:pg.query:SELECT',
     ]);
     const byId = new Map(trace.map((sp) => [sp.spanId, sp]));
 

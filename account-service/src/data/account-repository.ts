@@ -6,11 +6,11 @@ const select = { id: true, name: true, currency: true, creditLimitCents: true, h
 
 export function accountRepository(db: AccountDb) {
   return {
-    find: (id: string): Promise<AccountRecord | null> => db.account.findUnique({ where: { id }, select }),
+    find: (id: string): Promise<AccountRecord | null> => db.prisma.account.findUnique({ where: { id }, select }),
 
     async list(limit: number, cursor?: string): Promise<Page<AccountRecord>> {
       const after = decodeCursor(cursor);
-      const rows = await db.account.findMany({
+      const rows = await db.prisma.account.findMany({
         select,
         where: after === undefined ? {} : { id: { gt: after } },
         orderBy: { id: 'asc' },
@@ -25,7 +25,7 @@ export function accountRepository(db: AccountDb) {
      * is. Otherwise the row as it stands is returned; ON CONFLICT has locked it, so it reads what refused.
      */
     async upsert(account: AccountInput, deadline?: Deadline): Promise<PutOutcome> {
-      return inTransaction(db, async (tx): Promise<PutOutcome> => {
+      return inTransaction(db.prisma, async (tx): Promise<PutOutcome> => {
         const rows = await tx.$queryRaw<Array<AccountRecord & { created: boolean }>>`
           INSERT INTO accounts AS a (id, name, currency, credit_limit_cents, updated_at)
           VALUES (${account.id}, ${account.name}, ${account.currency}, ${account.creditLimitCents}, now())
@@ -41,7 +41,7 @@ export function accountRepository(db: AccountDb) {
       }, { deadline });
     },
 
-    count: (): Promise<number> => db.account.count(),
+    count: (): Promise<number> => db.prisma.account.count(),
   } satisfies AccountStore & Record<string, unknown>;
 }
 

@@ -38,7 +38,7 @@ export function accountStates(account: AccountUnderTest) {
   const expiredHold = async (p: StateParams) => {
     await heldHold(p);
     // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
-    const n = await account.db.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${p.holdId}`;
+    const n = await account.db.prisma.$executeRaw`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ${p.holdId}`;
     if (n !== 1) throw new Error(`state setup: hold ${p.holdId} not found to expire`);
   };
 
@@ -62,7 +62,7 @@ export function accountStates(account: AccountUnderTest) {
   };
 
   const beforeEach = async () => {
-    await account.db.$executeRawUnsafe('TRUNCATE holds, accounts CASCADE');
+    await account.db.prisma.$executeRawUnsafe('TRUNCATE holds, accounts CASCADE');
   };
 
   return { stateHandlers, beforeEach };

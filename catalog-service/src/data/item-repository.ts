@@ -7,11 +7,11 @@ const RETURNING = 'RETURNING sku, name, price_cents AS "priceCents", currency, s
 
 export function itemRepository(db: CatalogDb) {
   return {
-    find: (sku: string): Promise<Item | null> => db.item.findUnique({ where: { sku }, select }),
+    find: (sku: string): Promise<Item | null> => db.prisma.item.findUnique({ where: { sku }, select }),
 
     async list(limit: number, cursor?: string): Promise<Page<Item>> {
       const after = decodeCursor(cursor);
-      const rows = await db.item.findMany({
+      const rows = await db.prisma.item.findMany({
         select,
         where: after === undefined ? {} : { sku: { gt: after } },
         orderBy: { sku: 'asc' },
@@ -26,7 +26,7 @@ export function itemRepository(db: CatalogDb) {
      * it refuses. A stock left out keeps the stock as it is (a new item starts at 0).
      */
     put: <Refusal>(item: ItemInput, refuse: (current: Item | null) => Refusal | undefined, deadline?: Deadline): Promise<PutOutcome<Refusal>> =>
-      inTransaction(db, async (tx): Promise<PutOutcome<Refusal>> => {
+      inTransaction(db.prisma, async (tx): Promise<PutOutcome<Refusal>> => {
         for (let round = 0; round < 2; round++) {
           const [current] = await tx.$queryRawUnsafe<Item[]>(
             `SELECT sku, name, price_cents AS "priceCents", currency, stock FROM items WHERE sku = $1 FOR UPDATE`, item.sku);
@@ -49,14 +49,14 @@ export function itemRepository(db: CatalogDb) {
 
     /** For the demo data: creates or replaces, stock included, without preconditions. */
     async upsert(item: Item): Promise<void> {
-      await db.$executeRaw`
+      await db.prisma.$executeRaw`
         INSERT INTO items (sku, name, price_cents, currency, stock, updated_at)
         VALUES (${item.sku}, ${item.name}, ${item.priceCents}, ${item.currency}, ${item.stock}, now())
         ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, price_cents = EXCLUDED.price_cents,
           currency = EXCLUDED.currency, stock = EXCLUDED.stock, updated_at = now()`;
     },
 
-    count: (): Promise<number> => db.item.count(),
+    count: (): Promise<number> => db.prisma.item.count(),
   } satisfies ItemStore & Record<string, unknown>;
 }
 

@@ -7,7 +7,7 @@ const STOCK_MAX = 2_147_483_647;
 const COLUMNS = 'id AS "adjustmentId", sku, delta, reason, stock_after AS "stockAfter", created_at AS "createdAt"';
 
 async function read(db: CatalogDb, id: string): Promise<StockAdjustment | null> {
-  const rows = await db.$queryRawUnsafe<StockAdjustment[]>(`SELECT ${COLUMNS} FROM stock_adjustments WHERE id = $1`, id);
+  const rows = await db.prisma.$queryRawUnsafe<StockAdjustment[]>(`SELECT ${COLUMNS} FROM stock_adjustments WHERE id = $1`, id);
   return rows[0] ?? null;
 }
 
@@ -21,7 +21,7 @@ export function stockAdjustmentRepository(db: CatalogDb) {
    * by someone else, or the item is unknown (the claim copies the item's row; none, no claim).
    */
   async function apply(input: StockAdjustmentInput, deadline?: Deadline): Promise<AdjustmentOutcome | null> {
-    return inTransaction(db, async (tx): Promise<AdjustmentOutcome | null> => {
+    return inTransaction(db.prisma, async (tx): Promise<AdjustmentOutcome | null> => {
       const claimed = await tx.$queryRaw<Array<{ id: string }>>`
         INSERT INTO stock_adjustments (id, sku, delta, reason, stock_after)
         SELECT ${input.adjustmentId}, sku, ${input.delta}::int, ${input.reason}, stock FROM items WHERE sku = ${input.sku}

@@ -39,7 +39,7 @@ export function catalogStates(catalog: CatalogUnderTest) {
   const expiredReservation = async (p: StateParams) => {
     await heldReservation(p);
     // What the clock does to it: past its expiry, and not yet swept (the sweeper is not running).
-    const n = await catalog.db.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${p.reservationId}`;
+    const n = await catalog.db.prisma.$executeRaw`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = ${p.reservationId}`;
     if (n !== 1) throw new Error(`state setup: reservation ${p.reservationId} not found to expire`);
   };
 
@@ -62,7 +62,7 @@ export function catalogStates(catalog: CatalogUnderTest) {
   };
 
   const beforeEach = async () => {
-    await catalog.db.$executeRawUnsafe('TRUNCATE reservation_lines, reservations, items CASCADE');
+    await catalog.db.prisma.$executeRawUnsafe('TRUNCATE reservation_lines, reservations, items CASCADE');
   };
 
   return { stateHandlers, beforeEach };

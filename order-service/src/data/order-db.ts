@@ -1,7 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createSqlPool, type ServiceDb, serviceDb } from 'service-platform';
 import { PrismaClient } from '../generated/prisma/client';
 
-export type OrderDb = PrismaClient;
+/** Prisma (the schema's types, the admin paths) and plain SQL for the order's own statements, over one pool. */
+export type OrderDb = ServiceDb<PrismaClient>;
 
 /**
  * Every wait on the database is bounded (`timeoutMs`): getting a connection from the pool, a
@@ -10,10 +12,8 @@ export type OrderDb = PrismaClient;
  * budget by more than the answer reserve.
  */
 export function createOrderDb(databaseUrl: string, poolSize = 10, timeoutMs?: number): OrderDb {
-  const bounds = timeoutMs === undefined ? {} : { connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, lock_timeout: timeoutMs };
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize, ...bounds }),
-    // As in Catalog and Account: no call site captured per query (an Error each) for a code frame nobody reads.
-    errorFormat: 'minimal',
-  });
+  const bounds = timeoutMs === undefined ? {} : { connectionTimeoutMillis: timeoutMs, statementTimeoutMs: timeoutMs, lockTimeoutMs: timeoutMs };
+  const pool = createSqlPool(databaseUrl, { max: poolSize, ...bounds });
+  // As in Catalog and Account: no call site captured per query (an Error each) for a code frame nobody reads.
+  return serviceDb(pool, new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: 'minimal' }));
 }

@@ -25,18 +25,24 @@ const KEY_FREEABLE = Prisma.sql`state IN ('confirmed', 'rejected', 'failed') AND
 
 const cursorKey = (o: OrderRecord) => `${o.createdAt.toISOString()}|${o.id}`;
 
+/**
+ * The orders table, through the pool (`db.sql`, not Prisma's runtime: docs/architecture.md, "Database
+ * access"); `Prisma.sql` only builds each statement, its values bound as $1, $2, ….
+ */
 export function orderRepository(db: OrderDb) {
+  const rows = async <R extends object>(query: Prisma.Sql) => (await db.sql.query<R>(query.text, query.values)).rows;
+  const changed = async (query: Prisma.Sql) => (await db.sql.query(query.text, query.values)).rowCount ?? 0;
   const one = async (query: Prisma.Sql) => {
-    const rows = await db.$queryRaw<Row[]>(query);
-    return rows.length === 1 ? toRecord(rows[0]) : null;
+    const found = await rows<Row>(query);
+    return found.length === 1 ? toRecord(found[0]) : null;
   };
 
   const byKey = async (accountId: string, key: string, budgetMs: number) => {
-    const rows = await db.$queryRaw<Array<Row & { open: boolean }>>`
+    const found = await rows<Row & { open: boolean }>(Prisma.sql`
       SELECT ${COLUMNS}, request_open AND created_at + make_interval(secs => ${budgetMs / 1000}::float8) > now() AS open
-        FROM orders WHERE account_id = ${accountId} AND idempotency_key = ${key}`;
-    if (rows.length === 0) return null;
-    return { claimed: false as const, order: toRecord(rows[0]), firstRequestOpen: rows[0].open };
+        FROM orders WHERE account_id = ${accountId} AND idempotency_key = ${key}`);
+    if (found.length === 0) return null;
+    return { claimed: false as const, order: toRecord(found[0]), firstRequestOpen: found[0].open };
   };
 
   return {
@@ -57,9 +63,9 @@ export function orderRepository(db: OrderDb) {
       // A key past its retention whose order is over is free: clear it, then claim again (rare, so
       // not on the common path). An order still running or owing releases keeps its key, whatever
       // the TTL: a second order under one key could charge twice.
-      const freed = await db.$executeRaw`
+      const freed = await changed(Prisma.sql`
         UPDATE orders SET idempotency_key = NULL
-         WHERE account_id = ${accountId} AND idempotency_key = ${key} AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`;
+         WHERE account_id = ${accountId} AND idempotency_key = ${key} AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`);
       const retried = freed > 0 ? await insert() : null;
       if (retried) return { claimed: true as const, order: retried, firstRequestOpen: true };
       // Freed between our INSERT and this read (its order failed): null, and the caller tries again.
@@ -80,10 +86,10 @@ export function orderRepository(db: OrderDb) {
         filter.status !== undefined ? Prisma.sql`state IN (${Prisma.join(statesOf(filter.status))})` : null,
         after ? Prisma.sql`(created_at, id) < (${new Date(at)}::timestamptz, ${id}::uuid)` : null,
       ].filter((w) => w !== null);
-      const rows = await db.$queryRaw<Row[]>`
+      const found = await rows<Row>(Prisma.sql`
         SELECT ${COLUMNS} FROM orders ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
-         ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}::int`;
-      return toPage(rows.map(toRecord), limit, cursorKey);
+         ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}::int`);
+      return toPage(found.map(toRecord), limit, cursorKey);
     },
 
     /**
@@ -120,9 +126,9 @@ export function orderRepository(db: OrderDb) {
      * (no grace for a request that has answered), and duplicates no longer wait for it.
      */
     handOver: async (id: string) =>
-      void await db.$executeRaw`
+      void await changed(Prisma.sql`
         UPDATE orders SET request_open = false, next_attempt_at = LEAST(next_attempt_at, now())
-         WHERE id = ${id}::uuid AND request_open AND (state IN ('pending', 'committing') OR releases_owed)`,
+         WHERE id = ${id}::uuid AND request_open AND (state IN ('pending', 'committing') OR releases_owed)`),
 
     /** The releases of a rejected or failed order were acknowledged; a failed order frees its key. */
     settleReleases: (id: string, state: 'rejected' | 'failed', writer: Writer) =>
@@ -153,26 +159,27 @@ export function orderRepository(db: OrderDb) {
      * lease is renewed (a lapsed one may be being taken over). False: the lease is gone.
      */
     renewLease: async (id: string, owner: string, leaseSeconds: number) =>
-      1 === await db.$executeRaw`
+      1 === await changed(Prisma.sql`
         UPDATE orders SET lease_until = now() + make_interval(secs => ${leaseSeconds}::float8)
-         WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid AND lease_until > now()`,
+         WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid AND lease_until > now()`),
 
     /** Recovery could not finish the order now: try again after a backoff (capped), and give the lease back. False: not ours any more. */
     defer: async (id: string, owner: string, backoff: { baseSeconds: number; maxSeconds: number }) =>
-      1 === await db.$executeRaw`
+      1 === await changed(Prisma.sql`
         UPDATE orders SET attempts = attempts + 1, lease_owner = NULL, lease_until = NULL,
                next_attempt_at = now() + make_interval(secs => LEAST(${backoff.maxSeconds}::float8, ${backoff.baseSeconds}::float8 * power(2, LEAST(attempts, 30))))
-         WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
+         WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`),
 
     /** Only the owner gives a lease back. False: the lease was not ours any more. */
     releaseLease: async (id: string, owner: string) =>
-      1 === await db.$executeRaw`UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`,
+      1 === await changed(Prisma.sql`UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}::uuid`),
 
     countNeedingAttention: async () =>
-      Number((await db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM orders WHERE state = 'needs_attention'`)[0].n),
+      // count(*) is a bigint: pg hands it over as a string.
+      Number((await rows<{ n: string }>(Prisma.sql`SELECT count(*) AS n FROM orders WHERE state = 'needs_attention'`))[0].n),
 
     purgeExpiredKeys: () =>
-      db.$executeRaw`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`,
+      changed(Prisma.sql`UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < now() AND ${KEY_FREEABLE}`),
   } satisfies OrderStore & Record<string, unknown>;
 }
 
