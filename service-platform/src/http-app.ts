@@ -1,11 +1,11 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate, type Credentials } from './auth';
 import { createHealth, type Health, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics';
 import type { OpenApiDocument } from './openapi-document';
+import { openApiValidation } from './openapi-validation';
 import type { ProblemTable } from './problem-catalogue';
 import { assertRoutesMatchDocument } from './documented-routes';
 import { refuseNamelessQueryParameters } from './nameless-query';
@@ -93,14 +93,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(headAsGet);
   app.use(refuseNamelessQueryParameters);
-  app.use(OpenApiValidator.middleware({
-    apiSpec: structuredClone(opts.openapi) as never,
-    // Parameters are always coerced from strings; bodies never are ("100" is not a number).
-    validateRequests: { allowUnknownQueryParameters: false, allErrors: true },
-    validateResponses: opts.validateResponses ? { removeAdditional: false } : false,
-    validateSecurity: false,
-    validateFormats: true,
-  }));
+  app.use(openApiValidation(opts.openapi, opts.validateResponses ?? false));
   app.use(opts.routes);
   app.use(routeNotFound);
   app.use(problemHandler(opts.logger, opts.bodyLimit, opts.problems));
