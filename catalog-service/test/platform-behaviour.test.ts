@@ -171,3 +171,35 @@ describe('A configured ttl ceiling', () => {
     expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ field: 'body.ttlSeconds', message: 'must be <= 7200' }] } });
   });
 });
+
+// The validator learns an operation from its first request and reads later requests' path
+// parameters itself (service-platform/src/openapi-validation.ts): a fresh service, so that the
+// first request of GET /items/{sku} here is the one the library looks up on its own.
+describe('One operation asked again and again', () => {
+  let catalog: CatalogUnderTest;
+  beforeAll(async () => {
+    catalog = await startCatalog();
+  });
+  afterAll(() => catalog.close());
+
+  const asked = async (path: string) => {
+    const res = await catalog.call('GET', path);
+    return { status: res.status, body: res.body };
+  };
+
+  test('when later requests come, then each one\'s own path parameter is decoded and validated as the first one\'s was', async () => {
+    await catalog.putItem('ENC-1');
+    const malformed = await asked('/items/%E0%A4%A'); // the operation's first request: nothing learnt yet
+    const spaced = await asked('/items/a%20b');
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(spaced).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    for (let i = 0; i < 3; i++) {
+      expect(await asked('/items/ENC%2D1')).toMatchObject({ status: 200, body: { sku: 'ENC-1' } });
+      expect(await asked('/items/%E0%A4%A')).toEqual(withOwnRequestId(malformed));
+      expect(await asked('/items/a%20b')).toEqual(withOwnRequestId(spaced));
+    }
+  });
+
+  const withOwnRequestId = (answer: { status: number; body: Record<string, unknown> }) =>
+    ({ ...answer, body: { ...answer.body, ...('requestId' in answer.body ? { requestId: expect.any(String) } : {}) } });
+});

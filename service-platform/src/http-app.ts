@@ -1,11 +1,11 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate, type Credentials } from './auth';
 import { createHealth, type Health, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics';
 import type { OpenApiDocument } from './openapi-document';
+import { openApiValidation } from './openapi-validation';
 import type { ProblemTable } from './problem-catalogue';
 import { assertRoutesMatchDocument } from './documented-routes';
 import { refuseNamelessQueryParameters } from './nameless-query';
@@ -13,7 +13,7 @@ import { problemHandler, routeNotFound } from './problem-middleware';
 import { requestContext } from './request-context';
 import { requestLog } from './request-log';
 import { routeGate } from './route-gate';
-import { type PageRoute, routeTable } from './routing';
+import { type PageRoute, routeMatchOf, routeTable } from './routing';
 import { swaggerUiOptions } from './swagger-ui-options';
 
 /**
@@ -25,6 +25,27 @@ const headAsGet: RequestHandler = (req, _res, next) => {
   if (req.method === 'HEAD') req.method = 'GET';
   next();
 };
+
+/**
+ * Health, the document, Swagger UI and the service's own pages: one router, entered only by a
+ * request the gate matched to a page, so that an API request does not walk their layers. A page
+ * request none of them answers goes on as before (to the validator's 404).
+ */
+function pageRouter(opts: HttpAppOptions, health: Health, servedDoc: object): Router {
+  // As the app's own router matches: the gate let through only the one spelling.
+  const pages = express.Router({ caseSensitive: true, strict: true });
+  pages.use(health.router);
+  pages.get('/openapi.json', (_req, res) => {
+    res.json(servedDoc);
+  });
+  // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
+  const ui = swaggerUiOptions(opts.service);
+  pages.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
+  if (opts.pages) pages.use(opts.pages.router);
+  return pages;
+}
+
+const pagesOnly = (pages: Router): RequestHandler => (req, res, next) => (routeMatchOf(res)?.kind === 'page' ? pages(req, res, next) : next());
 
 /** The routes every service has outside its API document: health, metrics, the document, Swagger UI. */
 const PLATFORM_PAGES: PageRoute[] = [{ path: '/livez' }, { path: '/readyz' }, { path: '/metrics' }, { path: '/openapi.json' }, { path: '/docs' }, { path: '/docs/*' }];
@@ -81,26 +102,12 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.use(requestLog(opts.logger));
   app.use(metrics.middleware);
   app.use(routeGate(table));
-  app.use(health.router);
-  app.get('/openapi.json', (_req, res) => {
-    res.json(servedDoc);
-  });
-  // serveFiles, not serve: serve keeps one document per process, and tests run several apps in one.
-  const ui = swaggerUiOptions(opts.service);
-  app.use('/docs', swaggerUi.serveFiles(servedDoc, ui), swaggerUi.setup(servedDoc, ui));
-  if (opts.pages) app.use(opts.pages.router);
+  app.use(pagesOnly(pageRouter(opts, health, servedDoc)));
   app.use(authenticate(opts.credentials));
   app.use(express.json({ limit: opts.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(headAsGet);
   app.use(refuseNamelessQueryParameters);
-  app.use(OpenApiValidator.middleware({
-    apiSpec: structuredClone(opts.openapi) as never,
-    // Parameters are always coerced from strings; bodies never are ("100" is not a number).
-    validateRequests: { allowUnknownQueryParameters: false, allErrors: true },
-    validateResponses: opts.validateResponses ? { removeAdditional: false } : false,
-    validateSecurity: false,
-    validateFormats: true,
-  }));
+  app.use(openApiValidation(opts.openapi, opts.validateResponses ?? false));
   app.use(opts.routes);
   app.use(routeNotFound);
   app.use(problemHandler(opts.logger, opts.bodyLimit, opts.problems));

@@ -22,8 +22,19 @@ export interface PageRoute {
   path: string;
 }
 
+/**
+ * Where an operation's path parameters are in a request's path: `pattern` matches the template with
+ * one group per parameter, in the order of `params`. `alone`: no other template of the document can
+ * match a path this one matches, so whoever searches the templates finds this one.
+ */
+export interface TemplateShape {
+  pattern: RegExp;
+  params: string[];
+  alone: boolean;
+}
+
 export type RouteMatch =
-  | { kind: 'operation'; operation: Operation; label: string }
+  | { kind: 'operation'; operation: Operation; label: string; shape: TemplateShape }
   | { kind: 'page'; label: string }
   | { kind: 'method_not_allowed'; allow: string[]; label: string }
   | { kind: 'not_found' };
@@ -62,18 +73,26 @@ export function isCanonicalPath(path: string): boolean {
 interface Compiled {
   template: string;
   label: string;
-  pattern: RegExp;
+  shape: TemplateShape;
   literalSegments: number;
   byMethod: Map<string, Operation>;
 }
 
-/** `/orders/{orderId}` → `^/orders/[^/]+$`; literal parts matched exactly, case included. */
-function compile(template: string): { pattern: RegExp; label: string; literalSegments: number } {
+/** `/orders/{orderId}` → `^/orders/([^/]+)$`; literal parts matched exactly, case included. */
+function compile(template: string): { shape: Omit<TemplateShape, 'alone'>; label: string; literalSegments: number } {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const parts = template.split(/(\{[^}]+\})/).filter(Boolean);
-  const pattern = new RegExp(`^${parts.map((p) => (p.startsWith('{') ? '[^/]+' : escape(p))).join('')}$`);
+  const pattern = new RegExp(`^${parts.map((p) => (p.startsWith('{') ? '([^/]+)' : escape(p))).join('')}$`);
+  const params = parts.filter((p) => p.startsWith('{')).map((p) => p.slice(1, -1));
   const label = template.replace(/\{([^}]+)\}/g, ':$1');
-  return { pattern, label, literalSegments: template.split('/').filter((s) => s && !s.includes('{')).length };
+  return { shape: { pattern, params }, label, literalSegments: template.split('/').filter((s) => s && !s.includes('{')).length };
+}
+
+/** Two templates some path matches both of: as many segments, each pair equal or one a parameter. */
+function overlap(a: string, b: string): boolean {
+  const [as, bs] = [a.split('/'), b.split('/')];
+  const isParam = (segment: string) => segment.includes('{');
+  return as.length === bs.length && as.every((s, i) => s === bs[i] || isParam(s) || isParam(bs[i]!));
 }
 
 function operationsOf(doc: OpenApiDocument): Operation[] {
@@ -99,7 +118,9 @@ export function routeTable(doc: OpenApiDocument, pages: PageRoute[]): RouteTable
   const operations = operationsOf(doc);
   const compiled = new Map<string, Compiled>();
   for (const operation of operations) {
-    const entry = compiled.get(operation.template) ?? { template: operation.template, ...compile(operation.template), byMethod: new Map() };
+    const { shape, ...rest } = compile(operation.template);
+    const alone = operations.every((other) => other.template === operation.template || !overlap(other.template, operation.template));
+    const entry = compiled.get(operation.template) ?? { template: operation.template, shape: { ...shape, alone }, ...rest, byMethod: new Map() };
     entry.byMethod.set(operation.method, operation);
     compiled.set(operation.template, entry);
   }
@@ -118,11 +139,11 @@ export function routeTable(doc: OpenApiDocument, pages: PageRoute[]): RouteTable
       if (page) {
         return asDeclared(method) === 'GET' ? { kind: 'page', label: page } : { kind: 'method_not_allowed', allow: ['GET', 'HEAD'], label: page };
       }
-      const entry = templates.find((t) => t.pattern.test(path));
+      const entry = templates.find((t) => t.shape.pattern.test(path));
       if (!entry) return { kind: 'not_found' };
       const operation = entry.byMethod.get(asDeclared(method));
       if (!operation) return { kind: 'method_not_allowed', allow: allowOf([...entry.byMethod.keys()]), label: entry.label };
-      return { kind: 'operation', operation, label: entry.label };
+      return { kind: 'operation', operation, label: entry.label, shape: entry.shape };
     },
   };
 }
