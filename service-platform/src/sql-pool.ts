@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import { createHash } from 'node:crypto';
+import { Pool, type QueryResultRow } from 'pg';
 
 /**
  * Statements sent straight to the `pg` pool, for the request path: Prisma's runtime about doubles
@@ -35,10 +36,35 @@ export function createSqlPool(databaseUrl: string, bounds: PoolBounds): Pool {
   return pool;
 }
 
+/** Distinct statement texts prepared by name at most; past it (a bug making texts per value) they go unnamed. */
+const MAX_PREPARED = 200;
+
+/**
+ * The pool, each distinct statement text sent as a named prepared statement: PostgreSQL parses and
+ * plans it once per connection instead of on every call (pg prepares it on first use on each
+ * connection). Measured with bench/prepared-cost.ts: Order's three statements of an order cost its
+ * backend 1.8 ms unnamed and 1.1 ms named. The name is a digest of the text, so one name never
+ * stands for two texts, whichever wrapper of the pool prepared it on a connection. Values stay bound parameters either way.
+ */
+export function preparedStatements(pool: Pool): Sql {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `hot_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`));
+    return name;
+  };
+  return {
+    query: <R extends object>(text: string, values?: unknown[]) => pool.query<R & QueryResultRow>({ name: nameOf(text), text, values }),
+  };
+}
+
 /** A service's database: Prisma for the schema's types and the admin paths, and plain SQL over the same pool. */
 export interface ServiceDb<P extends { $disconnect(): Promise<void> }> {
   prisma: P;
+  /** The hot path's statements, prepared by name (`preparedStatements`). */
   sql: Sql;
+  /** The one pool under both (for its counters and for tests). */
+  pool: Pool;
   /** Closes Prisma, then ends the pool; once, however often it is called (SIGTERM and a test's close may both). */
   $disconnect(): Promise<void>;
 }
@@ -48,7 +74,8 @@ export function serviceDb<P extends { $disconnect(): Promise<void> }>(pool: Pool
   let closing: Promise<void> | undefined;
   return {
     prisma,
-    sql: pool,
+    sql: preparedStatements(pool),
+    pool,
     $disconnect: () => (closing ??= prisma.$disconnect().finally(() => pool.end())),
   };
 }
