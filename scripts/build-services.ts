@@ -60,6 +60,9 @@ export async function bundle(entry: string, outfile: string, severalServices = f
     format: 'cjs',
     target: 'node24',
     sourcemap: true,
+    // The map turns a stack trace's positions into the sources' files and lines; it leaves their
+    // text out, so that an image carries no TypeScript (system-tests/test/runtime-image.test.ts).
+    sourcesContent: false,
     plugins: severalServices ? [serviceDirsPinned, packagesStayExternal] : [packagesStayExternal],
     write: false,
     logLevel: 'warning',

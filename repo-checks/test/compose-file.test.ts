@@ -17,6 +17,7 @@ import { accountConfigSchema } from '../../account-service/src/config/account-co
 import { catalogConfigSchema } from '../../catalog-service/src/config/catalog-config';
 import { orderConfigSchema } from '../../order-service/src/config/order-config';
 import { NODE_FLAGS } from '../../scripts/build-services';
+import { dockerInstructions, imageEnvironment } from '../../test-support/dockerfile';
 import { ORDER_PROXY_CONFIG } from '../../test-support/nginx-order-proxy';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -114,22 +115,6 @@ function composeValidator() {
   };
 }
 
-/** Dockerfile instructions: comments dropped, continuation lines joined. */
-function dockerInstructions(file: string): { keyword: string; args: string }[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line))
-    .join('\n')
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [keyword = '', ...rest] = line.split(/\s+/);
-      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
-    });
-}
-
 const environmentOf = (service: Service): Record<string, string> =>
   Array.isArray(service.environment)
     ? Object.fromEntries(service.environment.map((e) => [e.split('=')[0], e.split('=').slice(1).join('=')]))
@@ -197,13 +182,6 @@ function interpolateStrict<T>(value: T, shell: Record<string, string>, missing: 
   if (Array.isArray(value)) return value.map((v) => interpolateStrict(v, shell, missing)) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateStrict(v, shell, missing)])) as T;
   return value;
-}
-
-/** The ENV of a Dockerfile's final stage (`ENV K=V K2=V2`): what the container starts with before compose's environment. */
-function imageEnvironment(dockerfile: string): Record<string, string> {
-  const instructions = dockerInstructions(dockerfile);
-  const final = instructions.slice(instructions.map((i) => i.keyword).lastIndexOf('FROM'));
-  return Object.fromEntries(final.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
 }
 
 const CONFIG_OF = {

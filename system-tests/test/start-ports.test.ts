@@ -8,13 +8,12 @@ import { ConfigError, freePort } from 'service-platform';
 import { until } from '../../test-support/polling';
 import { testPostgresUrl } from '../../test-support/test-database';
 import { launchPorts, portNote } from '../../scripts/launch-settings';
-import { cleanEnv, dataDir, printed, start } from './start-processes';
+import { cleanEnv, dataDir, launcherCommand, printed, start } from './start-processes';
 
 jest.setTimeout(180_000);
 
-// npm start's launcher in one process (tsx as a loader, not its CLI): the CLI relays SIGTERM to its child
-// and kills it outright when the child does not confirm within 30 ms, which a loaded machine misses.
-const LAUNCHER = ['--import', 'tsx', 'scripts/start-all.ts'];
+// npm start's launcher in one process, built as `npm start` builds it; SIGTERM reaches it, not npm.
+const LAUNCHER = launcherCommand();
 
 describe('npm start on ports of your choosing', () => {
   test('when ORDER_PORT, CATALOG_PORT and ACCOUNT_PORT are set, then the services listen there, Order calls them there, and one line says all three are ready', async () => {

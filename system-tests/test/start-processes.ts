@@ -1,7 +1,7 @@
 // Real processes for the start-up tests: `npm start` (the launcher), a built service on its own, and
 // what they print. Nothing here waits on a timer: a run ends when the process exits, a wait ends
 // when the expected line is printed (or the process exits first); jest's timeout bounds both.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
@@ -25,6 +25,16 @@ export function dataDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'start-test-'));
   chmodSync(dir, 0o755);
   return dir;
+}
+
+/**
+ * node's arguments for `npm start`'s launcher as `npm start` runs it (built by scripts/build-launcher.js,
+ * then plain node on dist/start-all.js), without npm and its shell around it: a test then signals the
+ * launcher itself. `args` are the launcher's own (`--auth`).
+ */
+export function launcherCommand(...args: string[]): string[] {
+  execFileSync(process.execPath, ['scripts/build-launcher.js'], { cwd: ROOT });
+  return ['--enable-source-maps', 'dist/start-all.js', ...args];
 }
 
 export interface Running { child: ChildProcess; output: () => string; exited: Promise<number | null> }
