@@ -48,7 +48,7 @@ describe('the comparison report', () => {
     errors: 0, timeouts: 0, p50Of503: null, p99Of503: null, missingRetryAfter: 0, overBudget: 0,
   });
   const side = (okPerRound: number[], cpuMs: number[], p99s: number[], downAnswers: number[], p99Of503: number[]): SideRuns => ({
-    saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
+    saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), rounds: [], ordersBefore: 0, round: i + 1, loadAverage: 1 })),
     halfLoad: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 10), rate: ok / 16, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
     catalogDown: downAnswers.map((answers, i) => ({
       ...load(0, 4, 30), answers, byStatus: { 503: answers }, p99Of503: p99Of503[i], connections: 32, cpu: cpu(1), breakerOpenAfterMs: 1, ordersSucceedAgainAfterMs: 1, round: i + 1, loadAverage: 1,
