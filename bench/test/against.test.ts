@@ -71,7 +71,7 @@ describe('the comparison report', () => {
     expect(rows.find((r) => r.measure.startsWith('CPU per order'))!.this.value).toBeCloseTo(6);
     const md = againstMarkdown(results);
     expect(md).toContain('| A: commit aaaa | B: commit bbbb (HEAD~5) | A ÷ B |');
-    expect(md).toContain('| Orders/s at saturation (2xx/s, 32 connections, 8 s per round) | 150 (100 · 200) | 75 (75 · 75) | 2.00 × |');
+    expect(md).toContain('| Orders/s at saturation (2xx/s, 32 connections, 2 × 4 s per round, bench/saturation.ts) | 150 (100 · 200) | 75 (75 · 75) | 2.00 × |');
     expect(md).toContain('| CPU per order at saturation, all processes | 6.0 ms (10.0 · 4.0) | 12.0 ms (12.0 · 12.0) | 0.50 × |');
     expect(md).toContain('| Latency at saturation, p99 (median of the rounds) | 200 ms (100 · 300) | 300 ms (200 · 400) | 0.67 × |');
     expect(md).toContain('| Catalog killed, breaker open: answers/s (32 connections, 4 s per round) | 1500 (1000 · 2000) | 500 (500 · 500) | 3.00 × |');
