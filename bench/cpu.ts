@@ -7,18 +7,27 @@ const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 interface Times { user: number; system: number }
 
-function stat(pid: number): { ppid: number; comm: string; user: number; system: number } | null {
+/** `children`: the CPU of its children that have exited and been waited for (cutime + cstime). */
+function stat(pid: number): { ppid: number; comm: string; user: number; system: number; children: number } | null {
   try {
     const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
     const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
-    return { ppid: Number(fields[1]), comm, user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS };
+    return {
+      ppid: Number(fields[1]), comm, user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS,
+      children: (Number(fields[13]) + Number(fields[14])) * TICK_MS,
+    };
   } catch {
     return null; // gone, or not Linux
   }
 }
 
-/** The embedded PostgreSQL's postmaster (a child of this process) and its children; none for an external server. */
+/**
+ * The embedded PostgreSQL's postmaster (a child of this process) and its children; none for an external
+ * server. A backend that exits (a pool closing an idle connection) takes its CPU out of the sum of the
+ * live ones: the postmaster's waited-for children's time keeps it in (counted as user time, the split
+ * being unknown), so that a phase during which backends come and go is not undercounted.
+ */
 function ourPostgres(): Times {
   const all: Array<{ pid: number } & NonNullable<ReturnType<typeof stat>>> = [];
   try {
@@ -29,9 +38,11 @@ function ourPostgres(): Times {
   } catch {
     return { user: 0, system: 0 };
   }
-  const postmasters = new Set(all.filter((p) => p.comm === 'postgres' && p.ppid === process.pid).map((p) => p.pid));
-  return all.filter((p) => postmasters.has(p.pid) || postmasters.has(p.ppid))
-    .reduce((t, p) => ({ user: t.user + p.user, system: t.system + p.system }), { user: 0, system: 0 });
+  const postmasters = all.filter((p) => p.comm === 'postgres' && p.ppid === process.pid);
+  const ids = new Set(postmasters.map((p) => p.pid));
+  const exited = postmasters.reduce((t, p) => t + p.children, 0);
+  return all.filter((p) => ids.has(p.pid) || ids.has(p.ppid))
+    .reduce((t, p) => ({ user: t.user + p.user, system: t.system + p.system }), { user: exited, system: 0 });
 }
 
 function machine(): { busy: number; all: number } {

@@ -117,30 +117,40 @@ export async function orderLoad(opts: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** One request of a paced load: when it was due (wall clock, ms), how long it took from then, how many were in flight as it went. */
+export interface RequestSample { dueMs: number; latencyMs: number; inFlightAtSend: number; status: number }
+
 /**
  * Open-loop load at an even pace: one request every 1000/rate ms, each timed from the moment it
  * was due (so a late sender does not hide waiting). autocannon's rate limit instead sends each
  * connection's share for the second back to back at the start of every second, in bursts.
  */
-export async function pacedOrderLoad(opts: Omit<LoadOptions, 'connections' | 'checkRetryAfter'> & { rate: number }): Promise<LoadResult> {
+export async function pacedOrderLoad(opts: Omit<LoadOptions, 'connections' | 'checkRetryAfter'> & { rate: number }): Promise<LoadResult & { requests: RequestSample[] }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const target = new URL('/orders', opts.url);
   const times: number[] = [];
+  const requests: RequestSample[] = [];
   const byStatus: Record<string, number> = {};
   let errors = 0;
+  let inFlight = 0;
   const send = (due: number) => new Promise<void>((resolve) => {
     const key = randomUUID();
     opts.keys?.push(key);
     const order = opts.body();
+    const inFlightAtSend = inFlight++;
     const req = http.request(target, { method: 'POST', agent, headers: headersFor(key, order), timeout: 10_000 }, (res) => {
       res.resume();
       res.once('end', () => {
-        times.push(performance.now() - due);
+        inFlight--;
+        const latencyMs = performance.now() - due;
+        times.push(latencyMs);
+        requests.push({ dueMs: performance.timeOrigin + due, latencyMs, inFlightAtSend, status: res.statusCode ?? 0 });
         byStatus[res.statusCode ?? 0] = (byStatus[res.statusCode ?? 0] ?? 0) + 1;
         resolve();
       });
     });
     req.once('error', () => {
+      inFlight--;
       errors++;
       resolve();
     });
@@ -163,5 +173,6 @@ export async function pacedOrderLoad(opts: Omit<LoadOptions, 'connections' | 'ch
     p50: percentile(times, 50) ?? NaN, p90: percentile(times, 90) ?? NaN, p99: percentile(times, 99) ?? NaN, maxMs: Math.max(0, ...times), errors, timeouts: 0,
     p50Of503: null, p99Of503: null, missingRetryAfter: 0,
     overBudget: opts.budgetMs === undefined ? 0 : times.filter((t) => t > opts.budgetMs!).length,
+    requests,
   };
 }

@@ -9,9 +9,13 @@ import { type LoadOptions, type LoadResult, orderLoad, type OrderToSend, pacedOr
 import { counters, scratchDatabase } from './postgres';
 import type { BenchResults } from './report';
 import { clientLayerCost, startBareOrder } from './resilience-cost';
+import { explainSlowRequests, readServiceEvents } from './slow-requests';
+import * as sat from './saturation';
 
 export const BUDGET_MS = 3_000;
-export const CONNECTIONS = 32;
+export const CONNECTIONS = sat.SATURATION.connections;
+/** service-events.mjs writes what it saw every 250 ms. */
+const EVENTS_FLUSH_MS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Context {
@@ -25,6 +29,8 @@ export interface Context {
   workload: Workload;
   /** A customer token per account of `shop` (minted before the load, so that sending one costs nothing). */
   tokens: Map<string, string>;
+  /** Each service's events file (service-events.mjs), when the services were started with it. */
+  eventsFiles?: Record<string, string>;
   /** Scratch databases and child processes to clean up. */
   scratch: string[];
   cleanups: Array<() => Promise<void>>;
@@ -53,7 +59,7 @@ async function until(what: string, timeoutMs: number, condition: () => Promise<b
 const pids = (ctx: Context) => Object.fromEntries(ctx.system.all.map((s) => [s.name, s.child?.pid]));
 
 /** A load, with the CPU each process spent per answer (`count`: which answers). */
-async function measured(ctx: Context, run: () => Promise<LoadResult>, count: (r: LoadResult) => number) {
+async function measured<R extends LoadResult>(ctx: Context, run: () => Promise<R>, count: (r: R) => number) {
   const before = cpuSnapshot(pids(ctx));
   const result = await run();
   return { ...result, cpu: cpuPerOrder(before, cpuSnapshot(pids(ctx)), count(result)) };
@@ -62,34 +68,47 @@ async function measured(ctx: Context, run: () => Promise<LoadResult>, count: (r:
 const orders = (ctx: Context, o: Partial<LoadOptions> & { durationS: number }) =>
   orderLoad({ url: ctx.system.order.url, connections: CONNECTIONS, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys, ...o });
 
-/** The saturation phase alone: 8 s of closed-loop load, with the CPU each process spent per order. */
+/** The benchmark's system as a target of the saturation measure (saturation.ts). */
+export const distributedTarget = (ctx: Context): sat.SaturationTarget =>
+  ({ url: ctx.system.order.url, pids: pids(ctx), body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys });
+
+/** The saturation phase alone: two rounds of the one saturation measure; `ordersBefore`: what the system had answered before it. */
 export async function saturation(ctx: Context): Promise<BenchResults['saturation']> {
-  return { ...(await measured(ctx, () => orders(ctx, { durationS: 8 }), (r) => r.ok)), connections: CONNECTIONS };
+  const ordersBefore = ctx.keys.length + ctx.workload.attempts.length;
+  return { ...(await sat.saturation(distributedTarget(ctx), sat.SATURATION, 2)), ordersBefore };
 }
 
-/** `rate` orders/s for 6 s, one every 1000/rate ms, each timed from when it was due. */
+/**
+ * `rate` orders/s for 6 s, one every 1000/rate ms, each timed from when it was due; with the services'
+ * events (service-events.mjs), what the slowest 1 % overlapped.
+ */
 export async function halfLoad(ctx: Context, rate: number): Promise<BenchResults['halfLoad']> {
+  const from = Date.now();
   const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys });
-  return { ...(await measured(ctx, paced, (r) => r.ok)), rate };
+  const { requests, ...result } = await measured(ctx, paced, (r) => r.ok);
+  if (!ctx.eventsFiles) return { ...result, rate };
+  await sleep(EVENTS_FLUSH_MS);
+  return { ...result, rate, slowRequests: explainSlowRequests(requests, readServiceEvents(ctx.eventsFiles, from, Date.now())) };
 }
 
-export const warmUp = (ctx: Context) => orders(ctx, { durationS: 3 });
+export const warmUp = (ctx: Context) => sat.warmUp(distributedTarget(ctx), sat.SATURATION);
 
 /** a. One order at a time (the floor), saturation, then half of that rate (evenly paced, and autocannon's way). */
-export async function throughput(ctx: Context): Promise<Pick<BenchResults, 'oneAtATime' | 'saturation' | 'halfLoad' | 'halfLoadAutocannon'>> {
-  ctx.log('warm-up (3 s)');
-  await warmUp(ctx);
+export async function throughput(ctx: Context): Promise<Pick<BenchResults, 'warmUp' | 'oneAtATime' | 'saturation' | 'halfLoad' | 'halfLoadAutocannon'>> {
+  ctx.log(`warm-up (until ${sat.SATURATION.warmUpOrders} orders, at most ${sat.SATURATION.warmUpMaxS} s)`);
+  const warm = await warmUp(ctx);
+  ctx.log(`warm: ${warm.orders} orders in ${warm.durationS.toFixed(0)} s, CPU per order ${warm.windows.map((w) => w.cpuPerOrderMs.toFixed(1)).join(' → ')} ms`);
   ctx.log('one order at a time (3 s, 1 connection)');
   const oneAtATime = await orders(ctx, { durationS: 3, connections: 1 });
   const busy = await quietMachine(25, 20_000);
-  ctx.log(`saturation (8 s, ${CONNECTIONS} connections; machine ${busy?.toFixed(0) ?? '?'} % busy just before)`);
-  const sat = await saturation(ctx);
-  const rate = Math.max(1, Math.round(sat.okPerS / 2));
+  ctx.log(`saturation (2 × ${sat.SATURATION.roundS} s, ${CONNECTIONS} connections; machine ${busy?.toFixed(0) ?? '?'} % busy just before)`);
+  const saturated = await saturation(ctx);
+  const rate = Math.max(1, Math.round(saturated.okPerS / 2));
   ctx.log(`half load, evenly paced (6 s, ${rate}/s)`);
   const half = await halfLoad(ctx, rate);
   ctx.log(`half load, autocannon overallRate (6 s, ${rate}/s, ${CONNECTIONS} connections)`);
   const halfLoadAutocannon = { ...(await orders(ctx, { durationS: 6, rate })), rate, connections: CONNECTIONS };
-  return { oneAtATime, saturation: sat, halfLoad: half, halfLoadAutocannon };
+  return { warmUp: warm, oneAtATime, saturation: saturated, halfLoad: half, halfLoadAutocannon };
 }
 
 /** e. What the server commits per second, and how many commits one order needs. */
@@ -138,24 +157,27 @@ export async function resilience(ctx: Context): Promise<BenchResults['resilience
     DATABASE_URL: await scratchDatabase(ctx.serverUrl, name),
   });
   ctx.cleanups.push(bare.stop);
-  const runs = { order: [] as Awaited<ReturnType<typeof orderLoad>>[], bare: [] as Awaited<ReturnType<typeof orderLoad>>[] };
+  const runs = { order: [] as sat.SaturationRound[], bare: [] as sat.SaturationRound[] };
+  const bareTarget: sat.SaturationTarget = { url: bare.url, pids: { bare: bare.child.pid, catalog: catalog.child?.pid, account: account.child?.pid }, body: bodyFor(ctx.side) };
+  let ordersBefore = 0;
   try {
-    ctx.log('whole path: Order POST /orders vs the bare endpoint (2 × 4 s each, alternated)');
-    await orderLoad({ url: bare.url, connections: CONNECTIONS, durationS: 1, body: bodyFor(ctx.side) }); // warm-up
+    ctx.log(`whole path: Order POST /orders vs the bare endpoint (warm-up of the bare one, then 2 × ${sat.SATURATION.roundS} s each, alternated)`);
+    await sat.warmUp(bareTarget, sat.SATURATION);
+    ordersBefore = ctx.keys.length + ctx.workload.attempts.length;
     for (let i = 0; i < 2; i++) {
-      runs.order.push(await orders(ctx, { durationS: 4 }));
-      runs.bare.push(await orderLoad({ url: bare.url, connections: CONNECTIONS, durationS: 4, body: bodyFor(ctx.side) }));
+      runs.order.push(await sat.saturationRound(distributedTarget(ctx), sat.SATURATION));
+      runs.bare.push(await sat.saturationRound(bareTarget, sat.SATURATION));
     }
   } finally {
     await bare.stop();
   }
-  const perS = (rs: typeof runs.order) => rs.reduce((a, r) => a + r.ok, 0) / rs.reduce((a, r) => a + r.durationS, 0);
-  const worstP99 = (rs: typeof runs.order) => Math.max(...rs.map((r) => r.p99));
+  const order = sat.combineRounds(runs.order, CONNECTIONS);
+  const bareSat = sat.combineRounds(runs.bare, CONNECTIONS);
   return {
     clientLayer,
     wholePath: {
-      connections: CONNECTIONS, orderPerS: perS(runs.order), barePerS: perS(runs.bare), ratio: perS(runs.order) / perS(runs.bare),
-      orderP99: worstP99(runs.order), bareP99: worstP99(runs.bare),
+      connections: CONNECTIONS, orderPerS: order.okPerS, barePerS: bareSat.okPerS, ratio: order.okPerS / bareSat.okPerS,
+      orderP99: order.p99, bareP99: bareSat.p99, order: { ...order, ordersBefore },
     },
   };
 }
@@ -175,7 +197,7 @@ export async function accountStalled(ctx: Context, saturationPerS: number): Prom
   } finally {
     await ctx.system.account.signal('SIGCONT');
   }
-  const result = await load;
+  const { requests: _r, ...result } = await load;
   await until('an order to succeed after SIGCONT', 20_000, orderSucceeds(ctx));
   return { ...result, rate, budgetMs: BUDGET_MS };
 }

@@ -7,15 +7,22 @@ import type { cpuPerOrder } from './cpu';
 import type { DbLimit } from './db-limit';
 import type { DistributionCost } from './in-process/distribution-cost';
 import type { LoadResult } from './load';
+import type { Saturation, WarmUp } from './saturation';
+import { agreementLine, saturationFigures } from './saturation-agreement';
+import { type SlowRequests, slowRequestsText } from './slow-requests';
 import type { TracingCost } from './tracing-cost';
 
 type Cpu = ReturnType<typeof cpuPerOrder>;
 
+/** A saturation figure, and how many orders the system had been sent before it (how warm it was). */
+export type SaturationFigure = Saturation & { ordersBefore: number };
+
 export interface BenchResults {
+  warmUp: WarmUp;
   oneAtATime: LoadResult;
-  saturation: LoadResult & { connections: number; cpu: Cpu };
+  saturation: SaturationFigure;
   /** Evenly paced (one request every 1000/rate ms). */
-  halfLoad: LoadResult & { rate: number; cpu: Cpu };
+  halfLoad: LoadResult & { rate: number; cpu: Cpu; slowRequests?: SlowRequests };
   /** autocannon's overallRate: each connection's share sent back to back at the start of every second. */
   halfLoadAutocannon: LoadResult & { rate: number; connections: number };
   catalogDown: LoadResult & { connections: number; cpu: Cpu; breakerOpenAfterMs: number; ordersSucceedAgainAfterMs: number };
@@ -25,7 +32,7 @@ export interface BenchResults {
       concurrency: number; layeredPerS: number; barePerS: number; ratio: number; failures: { layered: number; bare: number };
       callerCpuPerFlowMs: { layered: number; bare: number };
     };
-    wholePath: { connections: number; orderPerS: number; barePerS: number; ratio: number; orderP99: number; bareP99: number };
+    wholePath: { connections: number; orderPerS: number; barePerS: number; ratio: number; orderP99: number; bareP99: number; order: SaturationFigure };
   };
   /** The same saga with Catalog and Account in Order's process (bench/in-process), same run. */
   inProcess: DistributionCost;
@@ -61,8 +68,10 @@ export function lines(r: BenchResults): Line[] {
     { measure: `Latency of one order at a time (1 connection, ${n(r.oneAtATime.okPerS)} orders/s), p50 / p99`, target: '—', measured: `${n(r.oneAtATime.p50)} / ${n(r.oneAtATime.p99)} ms`, met: null },
     { measure: `CPU per order at saturation, all processes (kernel part): ${cpuLine(r.saturation.cpu)}`, target: '≤ 8 ms', measured: `${n(r.saturation.cpu.totalPerOrderMs, 1)} ms`, met: r.saturation.cpu.totalPerOrderMs <= 8 },
     { measure: `p99 at half load, evenly paced (${n(r.halfLoad.rate)} orders/s; p50 ${n(r.halfLoad.p50)} ms; other processes ${n(r.halfLoad.cpu.othersPercent)} % of the machine)`, target: '≤ 50 ms', measured: `${n(r.halfLoad.p99)} ms`, met: r.halfLoad.p99 <= 50 },
+    ...(r.halfLoad.slowRequests ? [{ measure: 'p99 at half load: what the slowest 1 % overlapped (each GC, expiry sweep and recovery poll of the services, bench/service-events.mjs)', target: 'explained', measured: slowRequestsText(r.halfLoad.slowRequests), met: null }] : []),
     { measure: `Half load with autocannon overallRate (bursts each second, ${r.halfLoadAutocannon.connections} connections), p50 / p99`, target: '—', measured: `${n(r.halfLoadAutocannon.p50)} / ${n(r.halfLoadAutocannon.p99)} ms`, met: null },
     ...(r.inProcess ? distributionLines(r.inProcess) : []),
+    agreementLine(saturationFigures(r)),
     { measure: `Catalog killed, breaker open: answers/s (${n(share503, 1)} % 503, ${down.missingRetryAfter} without Retry-After)`, target: '≥ 1000', measured: n(down.answersPerS), met: down.answersPerS >= 1000 },
     { measure: `Catalog killed, breaker open: p99 of the 503s (CPU per 503: ${n(down.cpu.totalPerOrderMs, 1)} ms; other processes ${n(down.cpu.othersPercent)} %)`, target: '≤ 20 ms', measured: `${n(down.p99Of503, 1)} ms`, met: down.p99Of503 !== null && down.p99Of503 <= 20 && down.missingRetryAfter === 0 },
     { measure: `Account stalled (SIGSTOP) 5 s under ${n(r.accountStalled.rate)} orders/s: longest request (${r.accountStalled.overBudget} of ${r.accountStalled.answers} over budget)`, target: `≤ ${r.accountStalled.budgetMs} ms (ORDER_REQUEST_BUDGET_MS)`, measured: `${n(r.accountStalled.maxMs)} ms`, met: r.accountStalled.maxMs <= r.accountStalled.budgetMs },

@@ -20,6 +20,8 @@ import * as phases from './phases';
 import { acquirePostgres, dropDatabases, serverInfo, type Server } from './postgres';
 import { provenance, provenanceLine } from './provenance';
 import { type BenchResults, lines, machineLine, markdown, writeReport } from './report';
+import { agreementLine, saturationFigures } from './saturation-agreement';
+import { slowRequestsText } from './slow-requests';
 import { memoryOf, rssSampler } from './rss';
 import { ENV, MAIN, ORDER_ENV, SIDE, SWEEP_ENV } from './system-config';
 import { tokenVerificationCost } from './token-cost';
@@ -34,8 +36,14 @@ async function main(): Promise<void> {
   const selected = (process.env.BENCH_PHASES ?? ALL.join(',')).split(',').map((p) => p.trim());
   const complete = ALL.every((p) => selected.includes(p)) && !process.env.BENCH_CPU_PROF;
   const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(path.join(os.tmpdir(), 'order-ref-cpuprof-')) : undefined;
-  const profiled = (name: string): Record<string, string> =>
-    (profileDir ? { NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profiler.mjs')}`, BENCH_CPU_PROF_DIR: path.join(profileDir, name) } : {});
+  const eventsDir = mkdtempSync(path.join(os.tmpdir(), 'order-ref-events-'));
+  const eventsFiles = { order: path.join(eventsDir, 'order.jsonl'), catalog: path.join(eventsDir, 'catalog.jsonl'), account: path.join(eventsDir, 'account.jsonl') };
+  // Every service records its GCs and periodic tasks (service-events.mjs); profiled, it also runs the profiler.
+  const preloads = (name: keyof typeof eventsFiles): Record<string, string> => ({
+    NODE_OPTIONS: [`--import ${path.join(__dirname, 'service-events.mjs')}`, ...(profileDir ? [`--import ${path.join(__dirname, 'cpu-profiler.mjs')}`] : [])].join(' '),
+    BENCH_EVENTS_FILE: eventsFiles[name],
+    ...(profileDir ? { BENCH_CPU_PROF_DIR: path.join(profileDir, name) } : {}),
+  });
   let pg: Server | undefined;
   let system: System | undefined;
   let sampler: ReturnType<typeof rssSampler> | undefined;
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
       await pg.stop();
     }
     if (profileDir && !process.env.BENCH_CPU_PROF_KEEP) rmSync(profileDir, { recursive: true, force: true });
+    rmSync(eventsDir, { recursive: true, force: true });
   })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
@@ -66,7 +75,7 @@ async function main(): Promise<void> {
     log(`PostgreSQL (${pg.source}): ${info.version}`);
     system = await startSystem(pg.url, {
       env: ENV,
-      perService: { order: { ...ORDER_ENV, ...profiled('order') }, catalog: { ...SWEEP_ENV, ...profiled('catalog') }, account: { ...SWEEP_ENV, ...profiled('account') } },
+      perService: { order: { ...ORDER_ENV, ...preloads('order') }, catalog: { ...SWEEP_ENV, ...preloads('catalog') }, account: { ...SWEEP_ENV, ...preloads('account') } },
     });
     sampler = rssSampler(system.all);
     await setUpShop(system.catalog.url, system.account.url, MAIN, system.auth);
@@ -75,13 +84,13 @@ async function main(): Promise<void> {
     log(`services up: order ${system.order.url}, catalog ${system.catalog.url}, account ${system.account.url}`);
     const memoryAtStart = await memoryOf(system.all);
     if (profileDir) system.all.forEach((s) => s.child?.kill('SIGUSR2')); // profile from here on (cpu-profiler.mjs)
-    const ctx: phases.Context = { system, serverUrl: pg.url, shop: MAIN, side: SIDE, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, scratch, cleanups, log };
+    const ctx: phases.Context = { system, serverUrl: pg.url, shop: MAIN, side: SIDE, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, eventsFiles, scratch, cleanups, log };
     const r: Partial<BenchResults> = {};
     if (selected.includes('throughput')) Object.assign(r, await phases.throughput(ctx));
     r.tokenVerification = await tokenVerificationCost(system.auth);
     const saturationPerS = r.saturation?.okPerS ?? 100;
     if (selected.includes('inprocess')) r.inProcess = await distributionCost(ctx);
-    if (selected.includes('tracing')) r.tracing = await tracingCost(ctx, { all: ENV, perService: { order: ORDER_ENV, catalog: SWEEP_ENV, account: SWEEP_ENV } }, phases.CONNECTIONS);
+    if (selected.includes('tracing')) r.tracing = await tracingCost(ctx, { all: ENV, perService: { order: ORDER_ENV, catalog: SWEEP_ENV, account: SWEEP_ENV } });
     if (selected.includes('database')) r.database = await phases.database(ctx, saturationPerS);
     if (selected.includes('resilience')) r.resilience = await phases.resilience(ctx);
     if (selected.includes('stall')) r.accountStalled = await phases.accountStalled(ctx, saturationPerS);
@@ -106,6 +115,8 @@ async function main(): Promise<void> {
       table: complete ? lines(r as BenchResults) : undefined,
     };
     const table = complete ? markdown(lines(r as BenchResults)) : '';
+    if (!complete) log(`saturation, as each phase measured it: ${JSON.stringify(agreementLine(saturationFigures(r)))}`);
+    if (!complete && r.halfLoad?.slowRequests) log(`half load, the slowest 1 %: ${slowRequestsText(r.halfLoad.slowRequests)}`);
     const others = r.saturation?.cpu.othersPercent;
     const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
     const md = `Run ${report.generatedAt} of ${provenanceLine(measured)} on ${machineLine(host)}; PostgreSQL ${pg.source}, fsync=${info.settings.fsync}. ` +

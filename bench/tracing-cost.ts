@@ -6,10 +6,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setUpShop } from '../test-support/order-workload';
 import { type ServiceName, startSystem, type System } from '../test-support/system-harness';
-import { cpuPerOrder, cpuSnapshot } from './cpu';
-import { orderLoad, type LoadResult } from './load';
 import type { Context } from './phases';
-import { bodyFor } from './phases';
+import { bodyFor, distributedTarget } from './phases';
+import type { SaturationFigure } from './report';
+import * as sat from './saturation';
 
 export interface TracingCost {
   connections: number;
@@ -24,6 +24,8 @@ export interface TracingCost {
   /** How much of the machine other processes took during the rounds (they distort every number). */
   othersPercent: { off: number; on: number };
   sink: { requests: number; bytes: number };
+  /** The benchmark's system (tracing off) over its rounds, as every phase measures saturation. */
+  off: SaturationFigure;
 }
 
 /** An OTLP/HTTP endpoint that accepts everything and keeps only counts. */
@@ -42,15 +44,8 @@ async function startSink() {
 
 const pids = (s: System) => Object.fromEntries(s.all.map((p) => [p.name, p.child?.pid]));
 
-async function round(ctx: Context, s: System, tokens: Map<string, string>, connections: number, durationS: number, keys?: string[]) {
-  const before = cpuSnapshot(pids(s));
-  const r: LoadResult = await orderLoad({ url: s.order.url, connections, durationS, body: bodyFor(ctx.shop, tokens), keys });
-  const cpu = cpuPerOrder(before, cpuSnapshot(pids(s)), r.ok);
-  return { r, cpu: cpu.totalPerOrderMs, others: cpu.othersPercent };
-}
-
 /** `env`: what the benchmark's own system runs with, so that the two differ only in tracing. */
-export async function tracingCost(ctx: Context, env: { all: Record<string, string>; perService: Record<ServiceName, Record<string, string>> }, connections: number, rounds = 2, roundS = 5): Promise<TracingCost> {
+export async function tracingCost(ctx: Context, env: { all: Record<string, string>; perService: Record<ServiceName, Record<string, string>> }, rounds = 2): Promise<TracingCost> {
   const sink = await startSink();
   ctx.cleanups.push(sink.close);
   ctx.log('tracing: a second system with every span sampled and exported to a local sink');
@@ -63,21 +58,22 @@ export async function tracingCost(ctx: Context, env: { all: Record<string, strin
   try {
     await setUpShop(traced.catalog.url, traced.account.url, ctx.shop, traced.auth);
     const tracedTokens = new Map(await Promise.all(ctx.shop.accounts.map(async (a) => [a.id, await traced.auth.customerToken(a.id)] as const)));
-    await orderLoad({ url: traced.order.url, connections, durationS: 2, body: bodyFor(ctx.shop, tracedTokens) }); // warm-up
-    const off: Awaited<ReturnType<typeof round>>[] = [];
-    const on: Awaited<ReturnType<typeof round>>[] = [];
+    const tracedTarget: sat.SaturationTarget = { url: traced.order.url, pids: pids(traced), body: bodyFor(ctx.shop, tracedTokens) };
+    ctx.log('tracing: warm-up of the traced system');
+    await sat.warmUp(tracedTarget, sat.SATURATION);
+    const ordersBefore = ctx.keys.length + ctx.workload.attempts.length;
+    const rs = { off: [] as sat.SaturationRound[], on: [] as sat.SaturationRound[] };
     for (let i = 0; i < rounds; i++) {
-      ctx.log(`tracing off vs on, round ${i + 1} of ${rounds} (${roundS} s each, ${connections} connections)`);
-      off.push(await round(ctx, ctx.system, ctx.tokens, connections, roundS, ctx.keys)); // the benchmark's system: its invariants count these keys
-      on.push(await round(ctx, traced, tracedTokens, connections, roundS));
+      ctx.log(`tracing off vs on, round ${i + 1} of ${rounds} (${sat.SATURATION.roundS} s each, ${sat.SATURATION.connections} connections)`);
+      rs.off.push(await sat.saturationRound(distributedTarget(ctx), sat.SATURATION)); // the benchmark's system: its invariants count these keys
+      rs.on.push(await sat.saturationRound(tracedTarget, sat.SATURATION));
     }
-    const perS = (xs: typeof off) => xs.reduce((a, x) => a + x.r.ok, 0) / xs.reduce((a, x) => a + x.r.durationS, 0);
-    const p99 = (xs: typeof off) => Math.max(...xs.map((x) => x.r.p99));
-    const cpu = (xs: typeof off) => xs.reduce((a, x) => a + x.cpu, 0) / xs.length;
-    const others = (xs: typeof off) => xs.reduce((a, x) => a + (x.others ?? 0), 0) / xs.length;
+    const off = sat.combineRounds(rs.off, sat.SATURATION.connections);
+    const on = sat.combineRounds(rs.on, sat.SATURATION.connections);
     return {
-      connections, roundS, offPerS: perS(off), onPerS: perS(on), cost: 1 - perS(on) / perS(off), offP99: p99(off), onP99: p99(on),
-      cpuPerOrderMs: { off: cpu(off), on: cpu(on) }, othersPercent: { off: others(off), on: others(on) }, sink: { ...sink.counts },
+      connections: sat.SATURATION.connections, roundS: sat.SATURATION.roundS, offPerS: off.okPerS, onPerS: on.okPerS, cost: 1 - on.okPerS / off.okPerS,
+      offP99: off.p99, onP99: on.p99, cpuPerOrderMs: { off: off.cpu.totalPerOrderMs, on: on.cpu.totalPerOrderMs },
+      othersPercent: { off: off.cpu.othersPercent ?? 0, on: on.cpu.othersPercent ?? 0 }, sink: { ...sink.counts }, off: { ...off, ordersBefore },
     };
   } finally {
     await traced.stop();

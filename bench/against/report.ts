@@ -45,7 +45,7 @@ export function againstRows(r: AgainstResults): Row[] {
   const row = (measure: string, digits: number, unit: string, cell: (s: SideRuns) => Cell): Row => ({ measure, this: cell(r.this), against: cell(r.against), digits, unit });
   const rates = (s: SideRuns) => s.halfLoad.map((h) => h.rate).join(', ');
   return [
-    row('Orders/s at saturation (2xx/s, 32 connections, 8 s per round)', 0, '', (s) => rate(s.saturation, (x) => x.ok)),
+    row('Orders/s at saturation (2xx/s, 32 connections, 2 × 4 s per round, bench/saturation.ts)', 0, '', (s) => rate(s.saturation, (x) => x.ok)),
     row('CPU per order at saturation, all processes', 1, ' ms', (s) => cpu(s.saturation, (x) => x.ok)),
     row('Latency at saturation, p99 (median of the rounds)', 0, ' ms', (s) => latency(s.saturation, (x) => x.p99)),
     row(`p99 at half load, evenly paced, half of each round's own saturation (A at ${rates(r.this)}/s, B at ${rates(r.against)}/s)`, 0, ' ms', (s) => latency(s.halfLoad, (x) => x.p99)),

@@ -4,33 +4,24 @@
 // saturation throughput and CPU per order (every process, PostgreSQL and the load generator
 // included), then latency percentiles at evenly paced fractions of each one's saturation (the plot).
 import { type Attempt, settle, setUpShop } from '../../test-support/order-workload';
-import { cpuPerOrder, cpuSnapshot } from '../cpu';
-import { type LoadResult, orderLoad, pacedOrderLoad } from '../load';
-import { bodyFor, CONNECTIONS, type Context } from '../phases';
+import { pacedOrderLoad } from '../load';
+import { bodyFor, type Context, distributedTarget } from '../phases';
 import { latencySvg } from '../latency-plot';
 import { scratchDatabase } from '../postgres';
+import type { SaturationFigure } from '../report';
+import * as sat from '../saturation';
 import { type Monolith, startMonolith } from './monolith-process';
 
-type Cpu = ReturnType<typeof cpuPerOrder>;
 type SystemName = 'distributed' | 'inProcess';
 
 export interface LatencyPoint { fraction: number; rate: number; answers: number; ok: number; p50: number; p90: number; p99: number }
 
-export interface Saturation {
-  okPerS: number;
-  /** Mean of the rounds' p50, worst of their p99 (ms). */
-  p50: number;
-  p99: number;
-  /** Weighted by the orders of each round. */
-  cpu: { perOrderMs: Record<string, number>; totalPerOrderMs: number; othersPercent: number | null };
-  rounds: Array<LoadResult & { cpu: Cpu }>;
-}
-
 export interface DistributionCost {
   connections: number;
   roundS: number;
-  distributed: Saturation;
-  inProcess: Saturation;
+  /** Each system's rounds, alternated; `ordersBefore`: what it had been sent before its first round. */
+  distributed: SaturationFigure;
+  inProcess: SaturationFigure;
   /** Distributed ÷ in-process orders/s at saturation. */
   throughputRatio: number;
   /** Distributed ÷ in-process CPU per order (all processes). */
@@ -40,35 +31,16 @@ export interface DistributionCost {
   inProcessInvariants: { violations: string[]; keys: number };
 }
 
-const ROUND_S = 4;
 const FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 /** Each paced point lasts long enough for about 20 requests, within these bounds (s). */
 const POINT_S = { min: 2.5, max: 5 };
 
 /** Order's settings of the running system, for the monolith: its own databases, no service URLs. */
 function monolithEnv(ctx: Context, dbs: Record<'order' | 'catalog' | 'account', string>): Record<string, string> {
-  const { CATALOG_URL: _c, ACCOUNT_URL: _a, NODE_OPTIONS: _n, BENCH_CPU_PROF_DIR: _p, ...order } = ctx.system.order.env;
+  const { CATALOG_URL: _c, ACCOUNT_URL: _a, NODE_OPTIONS: _n, BENCH_CPU_PROF_DIR: _p, BENCH_EVENTS_FILE: _e, ...order } = ctx.system.order.env;
   return {
     ...order, EXPIRY_SWEEP_INTERVAL_MS: ctx.system.catalog.env.EXPIRY_SWEEP_INTERVAL_MS ?? '1000',
     DATABASE_URL: dbs.order, CATALOG_DATABASE_URL: dbs.catalog, ACCOUNT_DATABASE_URL: dbs.account,
-  };
-}
-
-function combine(rounds: Array<LoadResult & { cpu: Cpu }>): Saturation {
-  const ok = rounds.reduce((a, r) => a + r.ok, 0);
-  const weighted = (f: (r: LoadResult & { cpu: Cpu }) => number) => rounds.reduce((a, r) => a + f(r) * r.ok, 0) / Math.max(1, ok);
-  const names = [...new Set(rounds.flatMap((r) => Object.keys(r.cpu.perOrderMs)))];
-  const others = rounds.map((r) => r.cpu.othersPercent).filter((x): x is number => x !== null);
-  return {
-    okPerS: ok / rounds.reduce((a, r) => a + r.durationS, 0),
-    p50: rounds.reduce((a, r) => a + r.p50, 0) / rounds.length,
-    p99: Math.max(...rounds.map((r) => r.p99)),
-    cpu: {
-      perOrderMs: Object.fromEntries(names.map((n) => [n, weighted((r) => r.cpu.perOrderMs[n] ?? 0)])),
-      totalPerOrderMs: weighted((r) => r.cpu.totalPerOrderMs),
-      othersPercent: others.length > 0 ? others.reduce((a, b) => a + b, 0) / others.length : null,
-    },
-    rounds,
   };
 }
 
@@ -97,31 +69,38 @@ export async function distributionCost(ctx: Context): Promise<DistributionCost> 
   }
 }
 
-interface Target { url: string; keys: string[]; pids: Record<string, number | undefined> }
-type Round = LoadResult & { cpu: Cpu };
+type Targets = Record<SystemName, sat.SaturationTarget>;
+
+/**
+ * Both systems measured by the one saturation measure (saturation.ts), as every phase measures it:
+ * each warmed up the same way, then rounds alternated (distributed, in-process, in-process, distributed).
+ * `measure` is that module (a test passes a recording one).
+ */
+export async function alternatedSaturation(targets: Targets, log: (line: string) => void, measure: typeof sat = sat): Promise<Record<SystemName, SaturationFigure>> {
+  const ordersBefore = (name: SystemName) => targets[name].keys?.length ?? 0;
+  for (const name of ['distributed', 'inProcess'] as const) {
+    const warm = await measure.warmUp(targets[name], measure.SATURATION);
+    log(`warm-up, ${name}: ${warm.orders} orders in ${warm.durationS.toFixed(0)} s, CPU per order ${warm.windows.map((w) => w.cpuPerOrderMs.toFixed(1)).join(' → ')} ms`);
+  }
+  const before = { distributed: ordersBefore('distributed'), inProcess: ordersBefore('inProcess') };
+  log(`saturation, alternated (distributed, in-process, in-process, distributed; ${measure.SATURATION.roundS} s each, ${measure.SATURATION.connections} connections)`);
+  const rounds: Record<SystemName, sat.SaturationRound[]> = { distributed: [], inProcess: [] };
+  for (const name of ['distributed', 'inProcess', 'inProcess', 'distributed'] as const) rounds[name].push(await measure.saturationRound(targets[name], measure.SATURATION));
+  const figure = (name: SystemName) => ({ ...measure.combineRounds(rounds[name], measure.SATURATION.connections), ordersBefore: before[name] });
+  return { distributed: figure('distributed'), inProcess: figure('inProcess') };
+}
 
 async function compare(ctx: Context, monolith: Monolith, inProcessKeys: string[]): Promise<Omit<DistributionCost, 'inProcessInvariants'>> {
-  const targets: Record<SystemName, Target> = {
-    distributed: { url: ctx.system.order.url, keys: ctx.keys, pids: Object.fromEntries(ctx.system.all.map((s) => [s.name, s.child?.pid])) },
-    inProcess: { url: monolith.url, keys: inProcessKeys, pids: { monolith: monolith.child.pid } },
-  };
   const body = bodyFor(ctx.shop, ctx.tokens);
-  const saturate = async (t: Target, durationS: number): Promise<Round> => {
-    const before = cpuSnapshot(t.pids);
-    const result = await orderLoad({ url: t.url, connections: CONNECTIONS, durationS, body, keys: t.keys });
-    return { ...result, cpu: cpuPerOrder(before, cpuSnapshot(t.pids), result.ok) };
+  const targets: Targets = {
+    distributed: { ...distributedTarget(ctx), body },
+    inProcess: { url: monolith.url, keys: inProcessKeys, pids: { monolith: monolith.child.pid }, body },
   };
-  ctx.log('warm-up, both (2 s each)');
-  await saturate(targets.distributed, 2);
-  await saturate(targets.inProcess, 2);
-  ctx.log(`saturation, alternated (distributed, in-process, in-process, distributed; ${ROUND_S} s each, ${CONNECTIONS} connections)`);
-  const rounds: Record<SystemName, Round[]> = { distributed: [], inProcess: [] };
-  for (const name of ['distributed', 'inProcess', 'inProcess', 'distributed'] as const) rounds[name].push(await saturate(targets[name], ROUND_S));
-  const saturation = { distributed: combine(rounds.distributed), inProcess: combine(rounds.inProcess) };
+  const saturation = await alternatedSaturation(targets, ctx.log);
   ctx.log(`saturation: distributed ${saturation.distributed.okPerS.toFixed(0)}, in-process ${saturation.inProcess.okPerS.toFixed(0)} orders/s; ` +
     `paced sweep at ${FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of each`);
   return {
-    connections: CONNECTIONS, roundS: ROUND_S, ...saturation,
+    connections: sat.SATURATION.connections, roundS: sat.SATURATION.roundS, ...saturation,
     throughputRatio: saturation.distributed.okPerS / saturation.inProcess.okPerS,
     cpuRatio: saturation.distributed.cpu.totalPerOrderMs / saturation.inProcess.cpu.totalPerOrderMs,
     sweep: await pacedSweep(targets, saturation, body),
@@ -129,7 +108,7 @@ async function compare(ctx: Context, monolith: Monolith, inProcessKeys: string[]
 }
 
 /** Each system evenly paced at fractions of its own saturation, the two alternated at every fraction. */
-async function pacedSweep(targets: Record<SystemName, Target>, saturation: Record<SystemName, Saturation>, body: ReturnType<typeof bodyFor>) {
+async function pacedSweep(targets: Targets, saturation: Record<SystemName, SaturationFigure>, body: ReturnType<typeof bodyFor>) {
   const sweep: Record<SystemName, LatencyPoint[]> = { distributed: [], inProcess: [] };
   for (const fraction of FRACTIONS) {
     for (const name of ['distributed', 'inProcess'] as const) {

@@ -48,7 +48,7 @@ describe('the comparison report', () => {
     errors: 0, timeouts: 0, p50Of503: null, p99Of503: null, missingRetryAfter: 0, overBudget: 0,
   });
   const side = (okPerRound: number[], cpuMs: number[], p99s: number[], downAnswers: number[], p99Of503: number[]): SideRuns => ({
-    saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
+    saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), rounds: [], ordersBefore: 0, round: i + 1, loadAverage: 1 })),
     halfLoad: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 10), rate: ok / 16, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
     catalogDown: downAnswers.map((answers, i) => ({
       ...load(0, 4, 30), answers, byStatus: { 503: answers }, p99Of503: p99Of503[i], connections: 32, cpu: cpu(1), breakerOpenAfterMs: 1, ordersSucceedAgainAfterMs: 1, round: i + 1, loadAverage: 1,
@@ -71,7 +71,7 @@ describe('the comparison report', () => {
     expect(rows.find((r) => r.measure.startsWith('CPU per order'))!.this.value).toBeCloseTo(6);
     const md = againstMarkdown(results);
     expect(md).toContain('| A: commit aaaa | B: commit bbbb (HEAD~5) | A ÷ B |');
-    expect(md).toContain('| Orders/s at saturation (2xx/s, 32 connections, 8 s per round) | 150 (100 · 200) | 75 (75 · 75) | 2.00 × |');
+    expect(md).toContain('| Orders/s at saturation (2xx/s, 32 connections, 2 × 4 s per round, bench/saturation.ts) | 150 (100 · 200) | 75 (75 · 75) | 2.00 × |');
     expect(md).toContain('| CPU per order at saturation, all processes | 6.0 ms (10.0 · 4.0) | 12.0 ms (12.0 · 12.0) | 0.50 × |');
     expect(md).toContain('| Latency at saturation, p99 (median of the rounds) | 200 ms (100 · 300) | 300 ms (200 · 400) | 0.67 × |');
     expect(md).toContain('| Catalog killed, breaker open: answers/s (32 connections, 4 s per round) | 1500 (1000 · 2000) | 500 (500 · 500) | 3.00 × |');
