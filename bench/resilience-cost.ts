@@ -52,11 +52,16 @@ function layered(catalogUrl: string, accountUrl: string, serviceToken: string) {
 function bare(catalogUrl: string, accountUrl: string, serviceToken: string): Flow {
   const catalog: AxiosInstance = dependencyHttp(catalogUrl, serviceToken, POLICY.maxConcurrent);
   const account: AxiosInstance = dependencyHttp(accountUrl, serviceToken, POLICY.maxConcurrent);
+  // The instances answer every status (typedClient judges them): a flow that was refused is a failure here too.
+  const ok = <T>(res: { status: number; data: T }, step: string): T => {
+    if (res.status >= 300) throw new Error(`${step}: ${res.status}`);
+    return res.data;
+  };
   return async (id, sku, accountId) => {
-    const { totalCents, currency } = (await catalog.put(`/reservations/${id}`, { lines: [{ sku, quantity: 1 }], ttlSeconds: 60 })).data;
-    await account.put(`/holds/${id}`, { accountId, amountCents: totalCents, currency, ttlSeconds: 120 });
-    await catalog.post(`/reservations/${id}/confirm`);
-    await account.post(`/holds/${id}/capture`);
+    const { totalCents, currency } = ok(await catalog.put<{ totalCents: number; currency: string }>(`/reservations/${id}`, { lines: [{ sku, quantity: 1 }], ttlSeconds: 60 }), 'reserve');
+    ok(await account.put(`/holds/${id}`, { accountId, amountCents: totalCents, currency, ttlSeconds: 120 }), 'hold');
+    ok(await catalog.post(`/reservations/${id}/confirm`), 'confirm');
+    ok(await account.post(`/holds/${id}/capture`), 'capture');
   };
 }
 

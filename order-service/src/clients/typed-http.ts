@@ -38,6 +38,7 @@ export class DependencyHttpError extends Error {
 const fillPath = (template: string, params: Record<string, string> | undefined) =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params?.[name])));
 
+/** Over an instance of `dependencyHttp`: it resolves every status, JSON both ways. */
 export function typedClient<Paths extends object>(http: AxiosInstance) {
   return async function call<P extends keyof Paths & string, M extends Method>(
     method: M,
@@ -50,7 +51,6 @@ export function typedClient<Paths extends object>(http: AxiosInstance) {
       data: args.body,
       signal: args.signal, // the deadline's: the one clock on the call (no second timer in axios)
       headers: { ...passedOnHeaders(), [BUDGET_HEADER]: String(Math.floor(args.timeoutMs)) },
-      validateStatus: () => true,
     });
     if (res.status >= 500) throw new DependencyHttpError(res.status);
     return { status: res.status, data: res.data } as TypedResponse<Operation<Paths, P, M>>;

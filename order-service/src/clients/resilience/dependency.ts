@@ -99,6 +99,12 @@ export class Dependency {
       volumeThreshold: policy.breaker.volumeThreshold,
       resetTimeout: policy.breaker.resetTimeoutMs,
       rollingCountTimeout: policy.breaker.rollingWindowMs,
+      // Nothing reads opossum's latency percentiles or its periodic snapshots (our histogram and
+      // CallRecord time the attempts). Kept on, every call's latency is stored for the window, and
+      // every failure (opossum reads its stats to decide whether to open) and every snapshot
+      // concatenates and sorts them all: ~1 ms of CPU per failure with 13 k calls in the window.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
     });
     this.breaker.on('open', () => (this.openedAt = Date.now()));
     const metrics = dependencyMetrics(registry);
