@@ -26,7 +26,7 @@ describe('preparedStatements', () => {
     const answers = await Promise.all([1, 2, 3].map(async (n) => (await sql.query<{ v: number }>('SELECT $1::int * 10 AS v', [n])).rows[0].v));
     expect(answers).toEqual([10, 20, 30]);
     const [first] = await preparedOnTheConnection();
-    expect(await preparedOnTheConnection()).toEqual([{ name: expect.stringMatching(/^hot_/), statement: 'SELECT $1::int * 10 AS v' }]);
+    expect(await preparedOnTheConnection()).toEqual([{ name: expect.stringMatching(/^SELECT-[0-9a-f]{24}$/), statement: 'SELECT $1::int * 10 AS v' }]);
 
     await sql.query('SELECT $1::text AS other', ['x']);
     await preparedStatements(pool).query('SELECT $1::int * 10 AS v', [4]); // another wrapper of the pool: the same name
