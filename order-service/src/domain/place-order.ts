@@ -69,14 +69,14 @@ export function placeOrderUseCase(deps: {
   const handOver = (id: string) =>
     deps.orders.handOver(id).catch((err: unknown) => deps.logger.warn({ orderId: id, err }, 'hand-over to recovery failed; it takes the order after the grace period'));
   /** The key's order, claimed now (`claimed`) or already there. Never records an order that could only fail. */
-  async function claimKey(key: string, hash: string, accountId: string, lines: OrderLine[], ttl: KeyTerms) {
+  async function claimKey(key: string, hash: () => string, accountId: string, lines: OrderLine[], ttl: KeyTerms) {
     // Failing fast: with a dependency's breaker open the order could only fail, so it is not
     // recorded at all (one read instead of two writes). A key that already has an order answers it.
     const refusal = deps.availability?.refusalNow();
     const claim = refusal
       ? (await deps.orders.findByKey(accountId, key, deps.budgetMs)) ?? failFast(refusal)
       // Twice at most: a key freed by its failed order between our INSERT and our read is claimed anew.
-      : (await deps.orders.claim(key, hash, accountId, lines, ttl)) ?? (await deps.orders.claim(key, hash, accountId, lines, ttl));
+      : (await deps.orders.claim(key, hash(), accountId, lines, ttl)) ?? (await deps.orders.claim(key, hash(), accountId, lines, ttl));
     if (!claim) throw new RequestInProgress(null);
     return claim;
   }
@@ -90,13 +90,15 @@ export function placeOrderUseCase(deps: {
     const requestDeadline = callerDeadline?.atMost(deps.budgetMs) ?? Deadline.after(deps.budgetMs);
     // The saga's: all of it but what is kept back to record the outcome and answer (budget-policy.ts).
     const deadline = requestDeadline.keeping(answerKeptMs(requestDeadline.remainingMs(), deps.answerReserveMs));
-    const hash = hashRequest(request);
+    // Hashed when first needed: a refusal while a breaker is open for a key without an order never is.
+    let hashed: string | undefined;
+    const hash = () => (hashed ??= hashRequest(request));
     const lines: OrderLine[] = request.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const ttl = { keySeconds: deps.keyTtlSeconds, graceSeconds: deps.graceSeconds, budgetMs: deps.budgetMs };
     let claim = await claimKey(idempotencyKey, hash, request.accountId, lines, ttl);
     // Twice at most: a replay that settles its failed order's releases frees the key and claims it anew.
     for (let round = 0; !claim.claimed; round++) {
-      if (claim.order.requestHash !== hash) throw new IdempotencyKeyReused();
+      if (claim.order.requestHash !== hash()) throw new IdempotencyKeyReused();
       // Until the first request has ended, a duplicate learns only that it is running (pending or
       // already past the point of no return), never an answer that request may still change.
       if (isUnfinished(claim.order.state) && claim.firstRequestOpen) throw new RequestInProgress(claim.order.id);
