@@ -106,3 +106,26 @@ export async function quietMachine(percent: number, maxMs: number): Promise<numb
   } while (Date.now() < until);
   return last;
 }
+
+const IDLE_PERCENT = 5; // of one core, the system's three services together
+const IDLE_MAX_MS = 20_000;
+
+/**
+ * Waits (up to 20 s) until a system's three services are idle: the aftermath of a step (the requests
+ * a closed-loop load generator abandoned when it stopped, recovery of orders in flight, a restarted
+ * Catalog) would otherwise land on the next measurement. Returns how long it waited.
+ */
+export async function systemIdle(system: { all: Array<{ name: string; child?: { pid?: number } | null }> }): Promise<number> {
+  const pids = Object.fromEntries(system.all.map((s) => [s.name, s.child?.pid]));
+  const busyMs = () => {
+    const { byProcess } = cpuSnapshot(pids);
+    return system.all.reduce((t, s) => t + byProcess[s.name].user + byProcess[s.name].system, 0);
+  };
+  const started = Date.now();
+  while (Date.now() - started < IDLE_MAX_MS) {
+    const before = busyMs();
+    await new Promise((r) => setTimeout(r, 500));
+    if ((100 * (busyMs() - before)) / 500 < IDLE_PERCENT) break;
+  }
+  return Date.now() - started;
+}

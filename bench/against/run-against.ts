@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Attempt, settle, setUpShop, Workload } from '../../test-support/order-workload';
 import { startSystem, type System } from '../../test-support/system-harness';
-import { cpuSnapshot } from '../cpu';
+import { systemIdle } from '../cpu';
 import * as phases from '../phases';
 import { acquirePostgres, dropDatabases, serverInfo, type Server } from '../postgres';
 import { provenance, provenanceLine } from '../provenance';
@@ -27,36 +27,14 @@ async function contextFor(system: System, pgUrl: string, log: (line: string) => 
   return { system, serverUrl: pgUrl, shop: MAIN, side: MAIN, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, scratch: [], cleanups: [], log };
 }
 
-const IDLE_PERCENT = 5; // of one core, the other system's three services together
-const IDLE_MAX_MS = 20_000;
-
-/**
- * Waits (up to 20 s) until the system not about to be measured is idle: the aftermath of its own
- * step (recovery of orders in flight, a restarted Catalog, expiry sweeps) would otherwise land on the
- * next step, which is always the other system's. Returns how long it waited.
- */
-async function otherIdle(other: System): Promise<number> {
-  const pids = Object.fromEntries(other.all.map((s) => [s.name, s.child?.pid]));
-  const busyMs = () => {
-    const { byProcess } = cpuSnapshot(pids);
-    return other.all.reduce((t, s) => t + byProcess[s.name].user + byProcess[s.name].system, 0);
-  };
-  const started = Date.now();
-  while (Date.now() - started < IDLE_MAX_MS) {
-    const before = busyMs();
-    await new Promise((r) => setTimeout(r, 500));
-    if ((100 * (busyMs() - before)) / 500 < IDLE_PERCENT) break;
-  }
-  return Date.now() - started;
-}
-
 /** Runs every step of the schedule; a step that fails is recorded and the run goes on. */
 async function alternate(ctx: Record<Side, phases.Context>, rounds: number, log: (line: string) => void): Promise<Record<Side, SideRuns>> {
   const runs: Record<Side, SideRuns> = { this: { saturation: [], halfLoad: [], catalogDown: [], failures: [] }, against: { saturation: [], halfLoad: [], catalogDown: [], failures: [] } };
   for (const step of schedule(rounds)) {
     const c = ctx[step.side];
     const r = runs[step.side];
-    const waitedMs = await otherIdle(ctx[step.side === 'this' ? 'against' : 'this'].system);
+    // The aftermath of the other system's step (recovery, a restarted Catalog, sweeps) must not land on this one.
+    const waitedMs = await systemIdle(ctx[step.side === 'this' ? 'against' : 'this'].system);
     const loadAverage = os.loadavg()[0];
     log(`round ${step.round}/${rounds}, ${step.phase}, ${step.side === 'this' ? 'this checkout' : 'the other commit'} (load average ${loadAverage.toFixed(1)}; waited ${waitedMs} ms for the other system to be idle)`);
     try {
