@@ -117,10 +117,13 @@ function operationsOf(doc: OpenApiDocument): Operation[] {
 export function routeTable(doc: OpenApiDocument, pages: PageRoute[]): RouteTable {
   const operations = operationsOf(doc);
   const compiled = new Map<string, Compiled>();
+  const entryOf = (template: string): Compiled => {
+    const { shape, ...rest } = compile(template);
+    const alone = operations.every((other) => other.template === template || !overlap(other.template, template));
+    return { template, shape: { ...shape, alone }, ...rest, byMethod: new Map() };
+  };
   for (const operation of operations) {
-    const { shape, ...rest } = compile(operation.template);
-    const alone = operations.every((other) => other.template === operation.template || !overlap(other.template, operation.template));
-    const entry = compiled.get(operation.template) ?? { template: operation.template, shape: { ...shape, alone }, ...rest, byMethod: new Map() };
+    const entry = compiled.get(operation.template) ?? entryOf(operation.template);
     entry.byMethod.set(operation.method, operation);
     compiled.set(operation.template, entry);
   }

@@ -42,13 +42,13 @@ const MAX_PREPARED = 200;
 /** `SELECT-3f9a…`: the command, for whoever reads a trace (pg's span is `pg.query:<name>`), and a digest of the text. */
 const statementName = (text: string) => `${(/^\s*(\w+)/.exec(text)?.[1] ?? 'SQL').toUpperCase()}-${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
 
-
 /**
  * The pool, each distinct statement text sent as a named prepared statement: PostgreSQL parses and
  * plans it once per connection instead of on every call (pg prepares it on first use on each
  * connection). Measured with bench/prepared-cost.ts: Order's three statements of an order cost its
- * backend 2.1 ms unnamed and 1.2 ms named. The name is the command and a digest of the text, so one name never
- * stands for two texts, whichever wrapper of the pool prepared it on a connection. Values stay bound parameters either way.
+ * backend 2.1 ms unnamed and 1.2 ms named. The name is the command and a digest of the text, so one
+ * name never stands for two texts, whichever wrapper of the pool prepared it on a connection. Values
+ * stay bound parameters either way.
  */
 export function preparedStatements(pool: Pool): Sql {
   const names = new Map<string, string>();
