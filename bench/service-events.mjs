@@ -2,7 +2,8 @@
 // BENCH_EVENTS_FILE set): what happens inside the service that a slow request could have waited for,
 // with wall-clock times, appended as JSON lines to that file. No service code is changed for it:
 // - each garbage collection (perf_hooks' 'gc' entries: the same events as prom-client's
-//   nodejs_gc_duration_seconds, but one by one, with their start);
+//   nodejs_gc_duration_seconds, but one by one, with their start), with the old generation's size
+//   once it is done (what it grew by between two is what the young generation promoted);
 // - the periodic tasks' queries, seen as they go to PostgreSQL through pg (the one copy the services
 //   require): the expiry sweeps (expire_reservations / expire_holds) and the recovery poll's lease.
 import { appendFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import { setInterval } from 'node:timers';
+import v8 from 'node:v8';
 
 const file = process.env.BENCH_EVENTS_FILE;
 if (file) {
@@ -19,8 +21,11 @@ if (file) {
     [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor GC', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major GC',
     [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental GC', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak-callback GC',
   };
+  const OLD = new Set(['old_space', 'code_space', 'large_object_space']);
+  const oldBytes = () => v8.getHeapSpaceStatistics().reduce((sum, s) => (OLD.has(s.space_name) ? sum + s.space_used_size : sum), 0);
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pending.push({ kind: kinds[e.detail?.kind] ?? 'GC', startMs: at(e.startTime), durationMs: e.duration });
+    const old = oldBytes(); // entries arrive after their GC: at most a few allocations later
+    for (const e of list.getEntries()) pending.push({ kind: kinds[e.detail?.kind] ?? 'GC', startMs: at(e.startTime), durationMs: e.duration, oldBytes: old });
   }).observe({ entryTypes: ['gc'] });
 
   const TASKS = [[/expire_(reservations|holds)\(/, 'expiry sweep'], [/SET lease_owner/, 'recovery poll']];

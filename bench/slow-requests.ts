@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { RequestSample } from './load';
 
-export interface ServiceEvent { service: string; kind: string; startMs: number; durationMs: number }
+export interface ServiceEvent { service: string; kind: string; startMs: number; durationMs: number; /** GCs: the old generation's bytes after it. */ oldBytes?: number }
 
 export interface Cause {
   /** e.g. "major GC in order", "expiry sweep in catalog". */

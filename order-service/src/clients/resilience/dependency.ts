@@ -208,8 +208,8 @@ export class Dependency {
       try {
         const remaining = deadline.remainingMs();
         const result = remaining < FAIR_ATTEMPT_MS && this.state() === 'closed'
-          ? await tracked(deadline.signal(), remaining)
-          : (await this.breaker.fire(tracked as Attempt<unknown>, deadline.signal(), remaining)) as T;
+          ? await deadline.within((signal) => tracked(signal, remaining))
+          : ((await deadline.within((signal) => this.breaker.fire(tracked as Attempt<unknown>, signal, remaining))) as T);
         this.count('success');
         return result;
       } catch (err) {
