@@ -15,7 +15,7 @@ import { systemIdle } from './cpu';
 import { bodyFor } from './phases';
 import { acquirePostgres, type Server } from './postgres';
 import { readServiceEvents } from './slow-requests';
-import { ENV, MAIN, ORDER_ENV, SWEEP_ENV } from './system-config';
+import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, type ServiceKey, SWEEP_ENV } from './system-config';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,8 +25,8 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[3] ?? 30);
   const saturated = Number(process.argv[4] ?? 0);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'order-ref-gc-'));
-  const files = { order: path.join(dir, 'order.jsonl'), catalog: path.join(dir, 'catalog.jsonl'), account: path.join(dir, 'account.jsonl') };
-  const preload = (name: keyof typeof files) => ({ NODE_OPTIONS: `--import ${path.join(__dirname, 'service-events.mjs')}`, BENCH_EVENTS_FILE: files[name] });
+  const files = eventsFilesIn(dir);
+  const preload = (name: ServiceKey) => eventsPreload(files[name]);
   let pg: Server | undefined;
   let system: System | undefined;
   try {

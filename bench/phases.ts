@@ -89,10 +89,11 @@ export async function halfLoad(ctx: Context, rate: number): Promise<BenchResults
   await systemIdle(ctx.system);
   const from = Date.now();
   const paced = () => pacedOrderLoad({ url: ctx.system.order.url, rate, durationS: 6, body: bodyFor(ctx.shop, ctx.tokens), keys: ctx.keys });
-  const { requests, ...result } = await measured(ctx, paced, (r) => r.ok);
-  if (!ctx.eventsFiles) return { ...result, rate };
+  const { requests, ...measuredLoad } = await measured(ctx, paced, (r) => r.ok);
+  const result = { ...measuredLoad, rate, latenciesMs: requests.map((r) => Math.round(r.latencyMs * 10) / 10) };
+  if (!ctx.eventsFiles) return result;
   await sleep(EVENTS_FLUSH_MS);
-  return { ...result, rate, slowRequests: explainSlowRequests(requests, readServiceEvents(ctx.eventsFiles, from, Date.now())) };
+  return { ...result, slowRequests: explainSlowRequests(requests, readServiceEvents(ctx.eventsFiles, from, Date.now())) };
 }
 
 export const warmUp = (ctx: Context) => sat.warmUp(distributedTarget(ctx), sat.SATURATION);

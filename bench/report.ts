@@ -22,7 +22,8 @@ export interface BenchResults {
   oneAtATime: LoadResult;
   saturation: SaturationFigure;
   /** Evenly paced (one request every 1000/rate ms). */
-  halfLoad: LoadResult & { rate: number; cpu: Cpu; slowRequests?: SlowRequests };
+  /** latenciesMs: every request's, from when it was due (0.1 ms): what several rounds' p99 is pooled from. */
+  halfLoad: LoadResult & { rate: number; cpu: Cpu; latenciesMs: number[]; slowRequests?: SlowRequests };
   /** autocannon's overallRate: each connection's share sent back to back at the start of every second. */
   halfLoadAutocannon: LoadResult & { rate: number; connections: number };
   catalogDown: LoadResult & { connections: number; cpu: Cpu; breakerOpenAfterMs: number; ordersSucceedAgainAfterMs: number };

@@ -23,7 +23,7 @@ import { type BenchResults, lines, machineLine, markdown, writeReport } from './
 import { agreementLine, saturationFigures } from './saturation-agreement';
 import { slowRequestsText } from './slow-requests';
 import { memoryOf, rssSampler } from './rss';
-import { ENV, MAIN, ORDER_ENV, SIDE, SWEEP_ENV } from './system-config';
+import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, type ServiceKey, SIDE, SWEEP_ENV } from './system-config';
 import { tokenVerificationCost } from './token-cost';
 import { tracingCost } from './tracing-cost';
 
@@ -37,11 +37,10 @@ async function main(): Promise<void> {
   const complete = ALL.every((p) => selected.includes(p)) && !process.env.BENCH_CPU_PROF;
   const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(path.join(os.tmpdir(), 'order-ref-cpuprof-')) : undefined;
   const eventsDir = mkdtempSync(path.join(os.tmpdir(), 'order-ref-events-'));
-  const eventsFiles = { order: path.join(eventsDir, 'order.jsonl'), catalog: path.join(eventsDir, 'catalog.jsonl'), account: path.join(eventsDir, 'account.jsonl') };
+  const eventsFiles = eventsFilesIn(eventsDir);
   // Every service records its GCs and periodic tasks (service-events.mjs); profiled, it also runs the profiler.
-  const preloads = (name: keyof typeof eventsFiles): Record<string, string> => ({
-    NODE_OPTIONS: [`--import ${path.join(__dirname, 'service-events.mjs')}`, ...(profileDir ? [`--import ${path.join(__dirname, 'cpu-profiler.mjs')}`] : [])].join(' '),
-    BENCH_EVENTS_FILE: eventsFiles[name],
+  const preloads = (name: ServiceKey): Record<string, string> => ({
+    ...eventsPreload(eventsFiles[name], profileDir ? [path.join(__dirname, 'cpu-profiler.mjs')] : []),
     ...(profileDir ? { BENCH_CPU_PROF_DIR: path.join(profileDir, name) } : {}),
   });
   let pg: Server | undefined;

@@ -1,5 +1,6 @@
 // How the benchmark configures the systems it measures, and the shop it sets up in them (shared by
 // the single-system run and the comparison with another commit, bench/against).
+import path from 'node:path';
 import type { Shop } from '../test-support/order-workload';
 import * as phases from './phases';
 
@@ -17,3 +18,13 @@ const shop = (sku: string, account: string): Shop => ({
 });
 export const MAIN = shop('BENCH', 'bench-acc');
 export const SIDE = shop('BARE', 'bare-acc'); // for the flows that bypass Order (not in its invariants)
+
+export type ServiceKey = 'order' | 'catalog' | 'account';
+/** Where each service's preload (service-events.mjs) writes its events, in `dir`. */
+export const eventsFilesIn = (dir: string): Record<ServiceKey, string> =>
+  ({ order: path.join(dir, 'order.jsonl'), catalog: path.join(dir, 'catalog.jsonl'), account: path.join(dir, 'account.jsonl') });
+/** A service's settings that preload service-events.mjs (and `more` modules) with its events file. */
+export const eventsPreload = (file: string, more: string[] = []): Record<string, string> => ({
+  NODE_OPTIONS: [path.join(__dirname, 'service-events.mjs'), ...more].map((m) => `--import ${m}`).join(' '),
+  BENCH_EVENTS_FILE: file,
+});

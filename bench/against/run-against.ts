@@ -2,7 +2,7 @@
 // the same PostgreSQL, each started by its own harness; the saturation, half-load and Catalog-down
 // phases measured in A, B, A, B rounds (options.ts), the invariants of both checked after the load,
 // and a report with both columns and their ratio in bench/results/<date>-<host>-against-<commit>.{json,md}.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Attempt, settle, setUpShop, Workload } from '../../test-support/order-workload';
@@ -12,19 +12,26 @@ import * as phases from '../phases';
 import { acquirePostgres, dropDatabases, serverInfo, type Server } from '../postgres';
 import { provenance, provenanceLine } from '../provenance';
 import { machineLine, writeReport } from '../report';
-import { ENV, MAIN, ORDER_ENV, SWEEP_ENV } from '../system-config';
+import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, SWEEP_ENV } from '../system-config';
 import { type BenchArgs, schedule, type Side } from './options';
 import { otherStartSystem, prepareOtherCommit } from './other-commit';
 import { type AgainstResults, againstMarkdown, type SideRuns } from './report';
 
 const RESULTS = path.join(__dirname, '..', 'results');
-const OPTS = { env: ENV, perService: { order: ORDER_ENV, catalog: SWEEP_ENV, account: SWEEP_ENV } };
+/** The benchmark's settings, each service also recording its events (service-events.mjs) in `eventsDir`. */
+const optsFor = (eventsDir: string) => {
+  const files = eventsFilesIn(eventsDir);
+  return {
+    env: ENV,
+    perService: { order: { ...ORDER_ENV, ...eventsPreload(files.order) }, catalog: { ...SWEEP_ENV, ...eventsPreload(files.catalog) }, account: { ...SWEEP_ENV, ...eventsPreload(files.account) } },
+  };
+};
 
-async function contextFor(system: System, pgUrl: string, log: (line: string) => void): Promise<phases.Context> {
+async function contextFor(system: System, pgUrl: string, eventsDir: string, log: (line: string) => void): Promise<phases.Context> {
   await setUpShop(system.catalog.url, system.account.url, MAIN, system.auth);
   const tokens = new Map(await Promise.all(MAIN.accounts.map(async (a) => [a.id, await system.auth.customerToken(a.id)] as const)));
   for (const [id, token] of tokens) if (!token) tokens.delete(id); // a commit from before customer authentication
-  return { system, serverUrl: pgUrl, shop: MAIN, side: MAIN, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, scratch: [], cleanups: [], log };
+  return { system, serverUrl: pgUrl, shop: MAIN, side: MAIN, keys: [], workload: new Workload(system.order.url, MAIN, system.auth), tokens, eventsFiles: eventsFilesIn(eventsDir), scratch: [], cleanups: [], log };
 }
 
 /** Runs every step of the schedule; a step that fails is recorded and the run goes on. */
@@ -62,6 +69,7 @@ export async function runAgainst(args: BenchArgs & { against: string }, log: (li
   const started = Date.now();
   const other = prepareOtherCommit(args.against, log);
   const systems: System[] = [];
+  const eventsDirs = { this: mkdtempSync(path.join(os.tmpdir(), 'order-ref-events-a-')), against: mkdtempSync(path.join(os.tmpdir(), 'order-ref-events-b-')) };
   let pg: Server | undefined;
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= (async () => {
@@ -73,6 +81,7 @@ export async function runAgainst(args: BenchArgs & { against: string }, log: (li
     }
     if (args.keep) log(`kept ${other.dir} (git worktree remove --force ${other.dir} removes it)`);
     else other.remove();
+    for (const dir of Object.values(eventsDirs)) rmSync(dir, { recursive: true, force: true });
   })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
@@ -81,9 +90,9 @@ export async function runAgainst(args: BenchArgs & { against: string }, log: (li
     pg = await acquirePostgres();
     const info = await serverInfo(pg.url);
     log(`PostgreSQL (${pg.source}): ${info.version}; starting this checkout's system, then ${other.commit.slice(0, 12)}'s`);
-    systems.push(await startSystem(pg.url, OPTS));
-    systems.push(await otherStartSystem(other)(pg.url, OPTS));
-    const ctx = { this: await contextFor(systems[0], pg.url, log), against: await contextFor(systems[1], pg.url, log) };
+    systems.push(await startSystem(pg.url, optsFor(eventsDirs.this)));
+    systems.push(await otherStartSystem(other)(pg.url, optsFor(eventsDirs.against)));
+    const ctx = { this: await contextFor(systems[0], pg.url, eventsDirs.this, log), against: await contextFor(systems[1], pg.url, eventsDirs.against, log) };
     for (const side of ['this', 'against'] as const) {
       log(`warm-up (3 s), ${side}`);
       await phases.warmUp(ctx[side]);

@@ -49,7 +49,7 @@ describe('the comparison report', () => {
   });
   const side = (okPerRound: number[], cpuMs: number[], p99s: number[], downAnswers: number[], p99Of503: number[]): SideRuns => ({
     saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), rounds: [], ordersBefore: 0, round: i + 1, loadAverage: 1 })),
-    halfLoad: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 10), rate: ok / 16, cpu: cpu(cpuMs[i]), round: i + 1, loadAverage: 1 })),
+    halfLoad: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 10), rate: ok / 16, cpu: cpu(cpuMs[i]), latenciesMs: [p99s[i] / 10], round: i + 1, loadAverage: 1 })),
     catalogDown: downAnswers.map((answers, i) => ({
       ...load(0, 4, 30), answers, byStatus: { 503: answers }, p99Of503: p99Of503[i], connections: 32, cpu: cpu(1), breakerOpenAfterMs: 1, ordersSucceedAgainAfterMs: 1, round: i + 1, loadAverage: 1,
     })),
@@ -77,6 +77,25 @@ describe('the comparison report', () => {
     expect(md).toContain('| Catalog killed, breaker open: answers/s (32 connections, 4 s per round) | 1500 (1000 · 2000) | 500 (500 · 500) | 3.00 × |');
     expect(md).toContain('| Catalog killed, breaker open: p99 of the 503s (median of the rounds) | 30.0 ms (20.0 · 40.0) | 60.0 ms (50.0 · 70.0) | 0.50 × |');
     expect(md).toContain('| Invariants after the load | all hold (10 keys) | **1 violated** | |');
+  });
+
+  test('when the half-load rounds kept their requests, then the pooled p99 is the slowest 1 % of all of them together, beside the median of the rounds\' p99', () => {
+    // A: round 1 has 99 requests of 10 ms and one of 500 (its p99: 500), round 2 has 100 of 20 ms:
+    // the median of the rounds' p99 is 260 ms; pooled, the 1 % of 200 is the 2nd slowest, 20 ms.
+    const halfLoad = (latenciesMs: number[], round: number) => ({ ...results.this.halfLoad[0], latenciesMs, p99: Math.max(...latenciesMs), round });
+    const pooled: AgainstResults = {
+      ...results,
+      this: { ...results.this, halfLoad: [halfLoad([...Array<number>(99).fill(10), 500], 1), halfLoad(Array<number>(100).fill(20), 2)] },
+    };
+    const rows = againstRows(pooled);
+    expect(rows.find((r) => r.measure.startsWith('p99 at half load, evenly paced'))!.this.value).toBe(260);
+    expect(rows.find((r) => r.measure.startsWith('p99 at half load, the same requests pooled'))!.this).toEqual({ value: 20, rounds: [500, 20] });
+  });
+
+  test('when a round\'s slowest requests were explained, then the report lists what they overlapped, round by round and side by side', () => {
+    const slowRequests = { requests: 400, share: 0.01, slow: 4, thresholdMs: 61, nearMs: 5, causes: [{ cause: 'major GC in order', slow: 4, allShare: 0.03 }], unexplained: 0, inFlightAtSend: { slowMedian: 2, allMedian: 1 }, overP90: [] };
+    const explained: AgainstResults = { ...results, against: { ...results.against, halfLoad: [{ ...results.against.halfLoad[0], slowRequests }] } };
+    expect(againstMarkdown(explained)).toContain('- B, round 1 (37.5/s, p99 20 ms): 4 of 400 requests, ≥ 61 ms, within 5 ms: 4 overlapped major GC in order (all requests: 3 %)');
   });
 
   test('when a step failed on one side, then its row says n/a there and the failure is listed, not hidden', () => {
