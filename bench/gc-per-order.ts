@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     const run = await pacedOrderLoad({ url: system.order.url, rate, durationS: seconds, body });
     const to = Date.now();
     await sleep(600); // service-events.mjs flushes every 250 ms
-    const events = readServiceEvents(files, from, to).filter((e) => e.kind.endsWith('GC'));
+    const all = readServiceEvents(files, from, to);
+    const events = all.filter((e) => e.kind.endsWith('GC'));
     say(`${run.ok} orders ok of ${run.answers} at ${rate}/s for ${seconds} s: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, max ${run.maxMs.toFixed(1)} ms`);
     const majors = events.filter((e) => e.service === 'order' && e.kind === 'major GC');
     say(`order's major GCs at ${majors.map((e) => `${((e.startMs - from) / 1000).toFixed(1)} s (${e.durationMs.toFixed(1)} ms, old ${((e.oldBytes ?? 0) / 2 ** 20).toFixed(0)} MB)`).join(', ')}`);
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
       });
       const olds = mine.map((e) => e.oldBytes).filter((b): b is number => b !== undefined);
       const promoted = olds.slice(1).reduce((sum, b, i) => sum + Math.max(0, b - olds[i]), 0);
+      const tasks = all.filter((e) => e.service === service && !e.kind.endsWith('GC'));
+      for (const kind of [...new Set(tasks.map((e) => e.kind))].sort()) {
+        const ds = tasks.filter((e) => e.kind === kind).map((e) => e.durationMs).sort((a, b) => a - b);
+        say(`${service.padEnd(8)} ${kind}: ${ds.length} in ${seconds} s, ${ds[Math.floor(ds.length / 2)].toFixed(1)} ms at the median, ${ds.at(-1)!.toFixed(1)} ms at most`);
+      }
       say(`${service.padEnd(8)} promoted ${(promoted / 1024 / run.ok).toFixed(2)} KB per order; ${parts.join('; ')}`);
     }
   } finally {

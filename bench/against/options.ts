@@ -37,7 +37,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   return args;
 }
 
-export const COMPARED_PHASES = ['saturation', 'halfLoad', 'catalogDown'] as const;
+/**
+ * sameRate: both systems paced at one rate, half of the slower one's saturation in that round: the
+ * same traffic, where halfLoad gives the faster system more (half of its own saturation).
+ */
+export const COMPARED_PHASES = ['saturation', 'halfLoad', 'sameRate', 'catalogDown'] as const;
 export type ComparedPhase = (typeof COMPARED_PHASES)[number];
 export type Side = 'this' | 'against';
 
@@ -46,7 +50,8 @@ export interface Step { round: number; phase: ComparedPhase; side: Side }
 /**
  * Every round measures each phase on this system, then on the other (A, B, A, B): a burst of load
  * from elsewhere on the machine lands on both columns rather than on one. Half load comes after
- * saturation in each round: its rate is half of that round's saturation, per system.
+ * saturation in each round: its rate is half of that round's saturation, per system; the same rate
+ * after both have measured theirs.
  */
 export function schedule(rounds: number): Step[] {
   const steps: Step[] = [];

@@ -9,6 +9,8 @@ type Round = { round: number; loadAverage: number };
 export interface SideRuns {
   saturation: Array<BenchResults['saturation'] & Round>;
   halfLoad: Array<BenchResults['halfLoad'] & Round>;
+  /** Half load at one rate for both systems: half of the slower one's saturation in that round. */
+  sameRate: Array<BenchResults['halfLoad'] & Round>;
   catalogDown: Array<BenchResults['catalogDown'] & Round>;
   /** Steps that failed (e.g. an old commit without an endpoint a phase needs): said, not hidden. */
   failures: string[];
@@ -61,6 +63,7 @@ export function againstRows(r: AgainstResults): Row[] {
     row('Latency at saturation, p99 (median of the rounds)', 0, ' ms', (s) => latency(s.saturation, (x) => x.p99)),
     row(`p99 at half load, evenly paced, half of each round's own saturation (A at ${rates(r.this)}/s, B at ${rates(r.against)}/s; median of the rounds)`, 0, ' ms', (s) => latency(s.halfLoad, (x) => x.p99)),
     row('p99 at half load, the same requests pooled (the slowest 1 % of all rounds together)', 0, ' ms', (s) => pooledP99(s.halfLoad)),
+    row(`p99 at the same pace for both, half of the slower one's saturation (${r.this.sameRate.map((h) => h.rate).join(', ')}/s; pooled)`, 0, ' ms', (s) => pooledP99(s.sameRate)),
     row('Catalog killed, breaker open: answers/s (32 connections, 4 s per round)', 0, '', (s) => rate(s.catalogDown, (x) => x.answers)),
     row('Catalog killed, breaker open: p99 of the 503s (median of the rounds)', 1, ' ms', (s) => latency(s.catalogDown, (x) => x.p99Of503)),
     row('Catalog killed, breaker open: CPU per answer, all processes', 2, ' ms', (s) => cpu(s.catalogDown, (x) => x.answers)),
@@ -76,15 +79,15 @@ const holds = (i: { violations: string[]; keys: number }) => (i.violations.lengt
 export function againstMarkdown(r: AgainstResults): string {
   const rows = againstRows(r).map((x) => `| ${x.measure} | ${cellText(x.this, x.digits, x.unit)} | ${cellText(x.against, x.digits, x.unit)} | ${ratio(x.this, x.against)} |`);
   const failures = [...r.this.failures.map((x) => `A ${x}`), ...r.against.failures.map((x) => `B ${x}`)];
-  const explained = (['this', 'against'] as const).flatMap((side) => r[side].halfLoad
+  const explained = (['halfLoad', 'sameRate'] as const).flatMap((phase) => (['this', 'against'] as const).flatMap((side) => r[side][phase]
     .filter((h) => h.slowRequests)
-    .map((h) => `- ${side === 'this' ? 'A' : 'B'}, round ${h.round} (${h.rate}/s, p99 ${f(h.p99, 0)} ms): ${slowRequestsText(h.slowRequests!)}`));
+    .map((h) => `- ${side === 'this' ? 'A' : 'B'}, round ${h.round}${phase === 'sameRate' ? ', same pace' : ''} (${h.rate}/s, p99 ${f(h.p99, 0)} ms): ${slowRequestsText(h.slowRequests!)}`)));
   return [
     `| measure (over all rounds; each round's figure in parentheses) | A: ${r.labels.this} | B: ${r.labels.against} | A ÷ B |`,
     '|---|---|---|---|',
     ...rows,
     `| Invariants after the load | ${holds(r.this.invariants)} | ${holds(r.against.invariants)} | |`,
-    ...(explained.length ? ['', 'Half load, what the slowest 1 % of each round overlapped (each GC, expiry sweep and recovery poll of that system\'s services, bench/service-events.mjs):', ...explained] : []),
+    ...(explained.length ? ['', 'Half load and the same pace, what the slowest 1 % of each round overlapped (each GC, expiry sweep and recovery poll of that system\'s services, bench/service-events.mjs):', ...explained] : []),
     ...(failures.length ? ['', 'Steps that failed:', ...failures.map((x) => `- ${x}`)] : []),
   ].join('\n');
 }

@@ -36,7 +36,10 @@ async function contextFor(system: System, pgUrl: string, eventsDir: string, log:
 
 /** Runs every step of the schedule; a step that fails is recorded and the run goes on. */
 async function alternate(ctx: Record<Side, phases.Context>, rounds: number, log: (line: string) => void): Promise<Record<Side, SideRuns>> {
-  const runs: Record<Side, SideRuns> = { this: { saturation: [], halfLoad: [], catalogDown: [], failures: [] }, against: { saturation: [], halfLoad: [], catalogDown: [], failures: [] } };
+  const runs: Record<Side, SideRuns> = {
+    this: { saturation: [], halfLoad: [], sameRate: [], catalogDown: [], failures: [] },
+    against: { saturation: [], halfLoad: [], sameRate: [], catalogDown: [], failures: [] },
+  };
   for (const step of schedule(rounds)) {
     const c = ctx[step.side];
     const r = runs[step.side];
@@ -49,6 +52,11 @@ async function alternate(ctx: Record<Side, phases.Context>, rounds: number, log:
       if (step.phase === 'halfLoad') {
         const rate = Math.max(1, Math.round((r.saturation.at(-1)?.okPerS ?? 20) / 2));
         r.halfLoad.push({ ...(await phases.halfLoad(c, rate)), round: step.round, loadAverage });
+      }
+      if (step.phase === 'sameRate') {
+        const saturations = [runs.this, runs.against].map((s) => s.saturation.find((x) => x.round === step.round)?.okPerS ?? 20);
+        const rate = Math.max(1, Math.round(Math.min(...saturations) / 2));
+        r.sameRate.push({ ...(await phases.halfLoad(c, rate)), round: step.round, loadAverage });
       }
       if (step.phase === 'catalogDown') r.catalogDown.push({ ...(await phases.catalogDown(c)), round: step.round, loadAverage });
     } catch (err) {

@@ -50,6 +50,7 @@ describe('the comparison report', () => {
   const side = (okPerRound: number[], cpuMs: number[], p99s: number[], downAnswers: number[], p99Of503: number[]): SideRuns => ({
     saturation: okPerRound.map((ok, i) => ({ ...load(ok, 8, p99s[i]), connections: 32, cpu: cpu(cpuMs[i]), rounds: [], ordersBefore: 0, round: i + 1, loadAverage: 1 })),
     halfLoad: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 10), rate: ok / 16, cpu: cpu(cpuMs[i]), latenciesMs: [p99s[i] / 10], round: i + 1, loadAverage: 1 })),
+    sameRate: okPerRound.map((ok, i) => ({ ...load(ok / 4, 6, p99s[i] / 20), rate: 600 / 16, cpu: cpu(cpuMs[i]), latenciesMs: [p99s[i] / 20], round: i + 1, loadAverage: 1 })),
     catalogDown: downAnswers.map((answers, i) => ({
       ...load(0, 4, 30), answers, byStatus: { 503: answers }, p99Of503: p99Of503[i], connections: 32, cpu: cpu(1), breakerOpenAfterMs: 1, ordersSucceedAgainAfterMs: 1, round: i + 1, loadAverage: 1,
     })),
@@ -77,6 +78,8 @@ describe('the comparison report', () => {
     expect(md).toContain('| Catalog killed, breaker open: answers/s (32 connections, 4 s per round) | 1500 (1000 · 2000) | 500 (500 · 500) | 3.00 × |');
     expect(md).toContain('| Catalog killed, breaker open: p99 of the 503s (median of the rounds) | 30.0 ms (20.0 · 40.0) | 60.0 ms (50.0 · 70.0) | 0.50 × |');
     expect(md).toContain('| Invariants after the load | all hold (10 keys) | **1 violated** | |');
+    // the same pace: every round's requests pooled, A's rounds of 5 and 15 ms, B's of 10 and 20
+    expect(md).toContain('| p99 at the same pace for both, half of the slower one\'s saturation (37.5, 37.5/s; pooled) | 15 ms (5 · 15) | 20 ms (10 · 20) | 0.75 × |');
   });
 
   test('when the half-load rounds kept their requests, then the pooled p99 is the slowest 1 % of all of them together, beside the median of the rounds\' p99', () => {
