@@ -14,7 +14,7 @@ import { orderLoad, pacedOrderLoad } from './load';
 import { systemIdle } from './cpu';
 import { bodyFor } from './phases';
 import { acquirePostgres, type Server } from './postgres';
-import { readServiceEvents } from './slow-requests';
+import { readServiceEvents, type ServiceEvent } from './slow-requests';
 import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, type ServiceKey, SWEEP_ENV } from './system-config';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     const events = all.filter((e) => e.kind.endsWith('GC'));
     say(`${run.ok} orders ok of ${run.answers} at ${rate}/s for ${seconds} s: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, max ${run.maxMs.toFixed(1)} ms`);
     const majors = events.filter((e) => e.service === 'order' && e.kind === 'major GC');
-    say(`order's major GCs at ${majors.map((e) => `${((e.startMs - from) / 1000).toFixed(1)} s (${e.durationMs.toFixed(1)} ms, old ${((e.oldBytes ?? 0) / 2 ** 20).toFixed(0)} MB)`).join(', ')}`);
+    const at = (e: ServiceEvent) => `${((e.startMs - from) / 1000).toFixed(1)} s (${e.durationMs.toFixed(1)} ms, old generation ${((e.oldBytes ?? 0) / 2 ** 20).toFixed(0)} MB after)`;
+    say(majors.length ? `order's major GCs at ${majors.map(at).join(', ')}` : 'order: no major GC in the paced run');
     for (const service of Object.keys(files)) {
       const mine = events.filter((e) => e.service === service);
       const kinds = [...new Set(mine.map((e) => e.kind))].sort();
