@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 60);
   const seconds = Number(process.argv[3] ?? 30);
   const saturated = Number(process.argv[4] ?? 0);
+  const per1000 = (n: number, orders: number) => ((n * 1000) / Math.max(1, orders)).toFixed(1);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'order-ref-gc-'));
   const files = eventsFilesIn(dir);
   const preload = (name: ServiceKey) => eventsPreload(files[name]);
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       const parts = kinds.map((kind) => {
         const ds = mine.filter((e) => e.kind === kind).map((e) => e.durationMs);
         const total = ds.reduce((a, b) => a + b, 0);
-        return `${kind} ${((ds.length * 1000) / run.ok).toFixed(1)}/1000 orders (${total.toFixed(0)} ms in all, longest ${Math.max(...ds).toFixed(1)} ms)`;
+        return `${kind} ${per1000(ds.length, run.ok)}/1000 orders (${total.toFixed(0)} ms in all, longest ${Math.max(...ds).toFixed(1)} ms)`;
       });
       const olds = mine.map((e) => e.oldBytes).filter((b): b is number => b !== undefined);
       const promoted = olds.slice(1).reduce((sum, b, i) => sum + Math.max(0, b - olds[i]), 0);
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
         const ds = tasks.filter((e) => e.kind === kind).map((e) => e.durationMs).sort((a, b) => a - b);
         say(`${service.padEnd(8)} ${kind}: ${ds.length} in ${seconds} s, ${ds[Math.floor(ds.length / 2)].toFixed(1)} ms at the median, ${ds.at(-1)!.toFixed(1)} ms at most`);
       }
-      say(`${service.padEnd(8)} promoted ${(promoted / 1024 / run.ok).toFixed(2)} KB per order; ${parts.join('; ')}`);
+      say(`${service.padEnd(8)} promoted ${(promoted / 1024 / Math.max(1, run.ok)).toFixed(2)} KB per order; ${parts.join('; ')}`);
     }
   } finally {
     await system?.stop().catch(() => undefined);

@@ -60,3 +60,14 @@ export function schedule(rounds: number): Step[] {
   }
   return steps;
 }
+
+/**
+ * The rate both systems are paced at in a round's sameRate step: half of the slower one's saturation
+ * in that round, or null when a side has no saturation figure for it (its step failed): then the step
+ * is not run, rather than run at a made-up rate.
+ */
+export function sameRateFor(saturations: Record<Side, Array<{ round: number; okPerS: number }>>, round: number): number | null {
+  const figures = (['this', 'against'] as const).map((side) => saturations[side].find((s) => s.round === round)?.okPerS);
+  if (figures.some((f) => f === undefined)) return null;
+  return Math.max(1, Math.round(Math.min(...(figures as number[])) / 2));
+}

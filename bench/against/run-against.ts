@@ -13,7 +13,7 @@ import { acquirePostgres, dropDatabases, serverInfo, type Server } from '../post
 import { provenance, provenanceLine } from '../provenance';
 import { machineLine, writeReport } from '../report';
 import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, SWEEP_ENV } from '../system-config';
-import { type BenchArgs, schedule, type Side } from './options';
+import { type BenchArgs, sameRateFor, schedule, type Side } from './options';
 import { otherStartSystem, prepareOtherCommit } from './other-commit';
 import { type AgainstResults, againstMarkdown, type SideRuns } from './report';
 
@@ -54,8 +54,8 @@ async function alternate(ctx: Record<Side, phases.Context>, rounds: number, log:
         r.halfLoad.push({ ...(await phases.halfLoad(c, rate)), round: step.round, loadAverage });
       }
       if (step.phase === 'sameRate') {
-        const saturations = [runs.this, runs.against].map((s) => s.saturation.find((x) => x.round === step.round)?.okPerS ?? 20);
-        const rate = Math.max(1, Math.round(Math.min(...saturations) / 2));
+        const rate = sameRateFor({ this: runs.this.saturation, against: runs.against.saturation }, step.round);
+        if (rate === null) throw new Error('not run: a system has no saturation figure for this round');
         r.sameRate.push({ ...(await phases.halfLoad(c, rate)), round: step.round, loadAverage });
       }
       if (step.phase === 'catalogDown') r.catalogDown.push({ ...(await phases.catalogDown(c)), round: step.round, loadAverage });

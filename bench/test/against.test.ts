@@ -1,6 +1,6 @@
 // `npm run bench -- --against <ref>` without a run: its arguments, the order of its steps, and the
 // report's two columns (both systems' figures, each round's, and their ratio).
-import { COMPARED_PHASES, DEFAULT_ROUNDS, parseBenchArgs, schedule } from '../against/options';
+import { COMPARED_PHASES, DEFAULT_ROUNDS, parseBenchArgs, sameRateFor, schedule } from '../against/options';
 import { type AgainstResults, againstMarkdown, againstRows, type SideRuns } from '../against/report';
 
 describe('the benchmark\'s arguments', () => {
@@ -38,6 +38,28 @@ describe('the alternation schedule', () => {
     const expected = Array.from({ length: rounds }, (_, i) => COMPARED_PHASES.flatMap((phase) => (['this', 'against'] as const).map((side) => ({ round: i + 1, phase, side })))).flat();
     expect(steps).toEqual(expected);
     for (let i = 0; i < steps.length; i += 2) expect([steps[i].side, steps[i + 1].side]).toEqual(['this', 'against']); // A, B, A, B
+  });
+});
+
+describe('the same pace for both systems', () => {
+  test('when a round comes to the same pace, then it follows both systems\' saturation in that round, never one still to come', () => {
+    for (const rounds of [1, 3]) {
+      const steps = schedule(rounds);
+      for (const [i, step] of steps.entries()) {
+        if (step.phase !== 'sameRate') continue;
+        const before = steps.slice(0, i).filter((s) => s.round === step.round && s.phase === 'saturation').map((s) => s.side);
+        expect(before.sort()).toEqual(['against', 'this']);
+      }
+    }
+  });
+
+  test.each<[string, Record<'this' | 'against', Array<{ round: number; okPerS: number }>>, number, number | null]>([
+    ['half of the slower one', { this: [{ round: 1, okPerS: 150 }], against: [{ round: 1, okPerS: 101 }] }, 1, 51],
+    ['that round\'s figures, not another round\'s', { this: [{ round: 1, okPerS: 40 }, { round: 2, okPerS: 150 }], against: [{ round: 1, okPerS: 30 }, { round: 2, okPerS: 120 }] }, 2, 60],
+    ['at least 1/s', { this: [{ round: 1, okPerS: 0.5 }], against: [{ round: 1, okPerS: 0.4 }] }, 1, 1],
+    ['none when a side\'s saturation failed in that round', { this: [{ round: 1, okPerS: 150 }], against: [] }, 1, null],
+  ])('when both saturations are known, then the rate is %s', (_, saturations, round, expected) => {
+    expect(sameRateFor(saturations, round)).toBe(expected);
   });
 });
 
@@ -93,11 +115,17 @@ describe('the comparison report', () => {
     const rows = againstRows(pooled);
     expect(rows.find((r) => r.measure.startsWith('p99 at half load, evenly paced'))!.this.value).toBe(260);
     expect(rows.find((r) => r.measure.startsWith('p99 at half load, the same requests pooled'))!.this).toEqual({ value: 20, rounds: [500, 20] });
+    // a round measured without its requests (an older benchmark's result): no pooled figure, not a partial one
+    const { latenciesMs: _dropped, ...withoutRequests } = pooled.this.halfLoad[1];
+    const partial: AgainstResults = { ...pooled, this: { ...pooled.this, halfLoad: [pooled.this.halfLoad[0], withoutRequests as typeof pooled.this.halfLoad[1]] } };
+    expect(againstRows(partial).find((r) => r.measure.startsWith('p99 at half load, the same requests pooled'))!.this.value).toBeNull();
   });
 
   test('when a round\'s slowest requests were explained, then the report lists what they overlapped, round by round and side by side', () => {
     const slowRequests = { requests: 400, share: 0.01, slow: 4, thresholdMs: 61, nearMs: 5, causes: [{ cause: 'major GC in order', slow: 4, allShare: 0.03 }], unexplained: 0, inFlightAtSend: { slowMedian: 2, allMedian: 1 }, overP90: [] };
     const explained: AgainstResults = { ...results, against: { ...results.against, halfLoad: [{ ...results.against.halfLoad[0], slowRequests }] } };
+    const samePace: AgainstResults = { ...results, this: { ...results.this, sameRate: [{ ...results.this.sameRate[0], slowRequests }] } };
+    expect(againstMarkdown(samePace)).toContain('- A, round 1, same pace (37.5/s, p99 5 ms): 4 of 400 requests');
     expect(againstMarkdown(explained)).toContain('- B, round 1 (37.5/s, p99 20 ms): 4 of 400 requests, ≥ 61 ms, within 5 ms: 4 overlapped major GC in order (all requests: 3 %)');
   });
 

@@ -28,8 +28,8 @@ export class Deadline {
    * AbortSignal.timeout gives), the only clock on the calls made with it (axios gets no timeout of
    * its own). The timer lives as long as `work` and no longer: an AbortSignal.timeout would stay
    * referenced by its timer for the whole budget after the call ended, and that, one per order kept
-   * for seconds, survived young-generation GCs: half to two thirds of what Order promoted to the old
-   * generation (bench/gc-per-order.ts), and so of its major GCs.
+   * for seconds, survived young-generation GCs: Order promoted a quarter to two thirds less per order
+   * without it (bench/gc-per-order.ts).
    */
   async within<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const aborts = new AbortController();
