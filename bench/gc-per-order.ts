@@ -15,7 +15,7 @@ import { systemIdle } from './cpu';
 import { bodyFor } from './phases';
 import { acquirePostgres, type Server } from './postgres';
 import { readServiceEvents, type ServiceEvent } from './slow-requests';
-import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, type ServiceKey, SWEEP_ENV } from './system-config';
+import { benchSystemOptions, eventsFilesIn, eventsPreload, MAIN } from './system-config';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,15 +27,11 @@ async function main(): Promise<void> {
   const per1000 = (n: number, orders: number) => ((n * 1000) / Math.max(1, orders)).toFixed(1);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'order-ref-gc-'));
   const files = eventsFilesIn(dir);
-  const preload = (name: ServiceKey) => eventsPreload(files[name]);
   let pg: Server | undefined;
   let system: System | undefined;
   try {
     pg = await acquirePostgres();
-    system = await startSystem(pg.url, {
-      env: ENV,
-      perService: { order: { ...ORDER_ENV, ...preload('order') }, catalog: { ...SWEEP_ENV, ...preload('catalog') }, account: { ...SWEEP_ENV, ...preload('account') } },
-    });
+    system = await startSystem(pg.url, benchSystemOptions((name) => eventsPreload(files[name])));
     await setUpShop(system.catalog.url, system.account.url, MAIN, system.auth);
     const tokens = new Map(await Promise.all(MAIN.accounts.map(async (a) => [a.id, await system!.auth.customerToken(a.id)] as const)));
     const body = bodyFor(MAIN, tokens);

@@ -23,7 +23,7 @@ import { type BenchResults, lines, machineLine, markdown, writeReport } from './
 import { agreementLine, saturationFigures } from './saturation-agreement';
 import { slowRequestsText } from './slow-requests';
 import { memoryOf, rssSampler } from './rss';
-import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, type ServiceKey, SIDE, SWEEP_ENV } from './system-config';
+import { benchSystemOptions, ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, type ServiceKey, SIDE, SWEEP_ENV } from './system-config';
 import { tokenVerificationCost } from './token-cost';
 import { tracingCost } from './tracing-cost';
 
@@ -72,10 +72,7 @@ async function main(): Promise<void> {
     pg = await acquirePostgres();
     const info = await serverInfo(pg.url);
     log(`PostgreSQL (${pg.source}): ${info.version}`);
-    system = await startSystem(pg.url, {
-      env: ENV,
-      perService: { order: { ...ORDER_ENV, ...preloads('order') }, catalog: { ...SWEEP_ENV, ...preloads('catalog') }, account: { ...SWEEP_ENV, ...preloads('account') } },
-    });
+    system = await startSystem(pg.url, benchSystemOptions(preloads));
     sampler = rssSampler(system.all);
     await setUpShop(system.catalog.url, system.account.url, MAIN, system.auth);
     await setUpShop(system.catalog.url, system.account.url, SIDE, system.auth);

@@ -28,3 +28,12 @@ export const eventsPreload = (file: string, more: string[] = []): Record<string,
   NODE_OPTIONS: [path.join(__dirname, 'service-events.mjs'), ...more].map((m) => `--import ${m}`).join(' '),
   BENCH_EVENTS_FILE: file,
 });
+
+/**
+ * The benchmark's settings for startSystem: ENV for all, ORDER_ENV for Order, SWEEP_ENV for Catalog and
+ * Account, and `extra(name)` on top for each (e.g. its events preload).
+ */
+export const benchSystemOptions = (extra: (name: ServiceKey) => Record<string, string> = () => ({})) => ({
+  env: ENV,
+  perService: { order: { ...ORDER_ENV, ...extra('order') }, catalog: { ...SWEEP_ENV, ...extra('catalog') }, account: { ...SWEEP_ENV, ...extra('account') } },
+});

@@ -12,7 +12,7 @@ import * as phases from '../phases';
 import { acquirePostgres, dropDatabases, serverInfo, type Server } from '../postgres';
 import { provenance, provenanceLine } from '../provenance';
 import { machineLine, writeReport } from '../report';
-import { ENV, eventsFilesIn, eventsPreload, MAIN, ORDER_ENV, SWEEP_ENV } from '../system-config';
+import { benchSystemOptions, eventsFilesIn, eventsPreload, MAIN } from '../system-config';
 import { type BenchArgs, sameRateFor, schedule, type Side } from './options';
 import { otherStartSystem, prepareOtherCommit } from './other-commit';
 import { type AgainstResults, againstMarkdown, type SideRuns } from './report';
@@ -21,10 +21,7 @@ const RESULTS = path.join(__dirname, '..', 'results');
 /** The benchmark's settings, each service also recording its events (service-events.mjs) in `eventsDir`. */
 const optsFor = (eventsDir: string) => {
   const files = eventsFilesIn(eventsDir);
-  return {
-    env: ENV,
-    perService: { order: { ...ORDER_ENV, ...eventsPreload(files.order) }, catalog: { ...SWEEP_ENV, ...eventsPreload(files.catalog) }, account: { ...SWEEP_ENV, ...eventsPreload(files.account) } },
-  };
+  return benchSystemOptions((name) => eventsPreload(files[name]));
 };
 
 async function contextFor(system: System, pgUrl: string, eventsDir: string, log: (line: string) => void): Promise<phases.Context> {
